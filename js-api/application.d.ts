@@ -8,6 +8,8 @@ import type { Result } from './ipc.js'
 import { ApplicationWindow, client, createWindow } from './window.js'
 
 export { ApplicationWindow, client, createWindow }
+/** Oro's menu objects (`oro:application/menu`'s container). */
+export { default as menu } from './application/menu.js'
 
 /** The most windows an app may have open at once. */
 export const MAX_WINDOWS: 64

@@ -20,6 +20,8 @@ import { ApplicationWindow, client, createWindow } from './window.js'
 import * as application from './application.js'
 
 export { ApplicationWindow, client, createWindow } from './window.js'
+// Oro's menu objects over the menus below (`application.menu.system.set(...)`).
+export { default as menu } from './application/menu.js'
 
 const args = /** @type {any} */ (globalThis).__args ?? {}
 

@@ -57,6 +57,37 @@ function installPermissions (target = globalThis) {
   Object.defineProperty(permissions, Symbol.for('oro.permissions'), { value: true })
 }
 
+/**
+ * Web OTP (`navigator.credentials.get({ otp })`) reads a one-time code from an SMS, which a
+ * desktop does not receive: as the Oro Runtime answers on desktop, such a call rejects with a
+ * `NotSupportedError` at once (an engine would reject for reasons of its own, or wait for a
+ * phone). Every other credential is the engine's own `get`. Idempotent.
+ * @param {any} [target]
+ */
+function installWebOTP (target = globalThis) {
+  const navigator = target.navigator
+  if (!navigator || navigator.credentials?.[Symbol.for('oro.otp')]) return
+  if (!navigator.credentials) {
+    Object.defineProperty(navigator, 'credentials', { configurable: true, value: {} })
+  }
+  const credentials = navigator.credentials
+  const own = typeof credentials.get === 'function' ? credentials.get.bind(credentials) : null
+  const notSupported = (/** @type {string} */ message) =>
+    Promise.reject(new DOMException(message, 'NotSupportedError'))
+  Object.defineProperty(credentials, 'get', {
+    configurable: true,
+    writable: true,
+    /** @param {any} [options] */
+    value: function get (options) {
+      if (options !== null && typeof options === 'object' && 'otp' in options) {
+        return notSupported('Web OTP reads codes from SMS, which a desktop does not receive')
+      }
+      return own ? own(options) : notSupported('this engine has no credential manager')
+    }
+  })
+  Object.defineProperty(credentials, Symbol.for('oro.otp'), { value: true })
+}
+
 const STATE = Symbol.for('oro.runtime.bootstrap')
 
 /**
@@ -492,6 +523,7 @@ export function install (options = {}) {
   state.installed = true
   installURLMapping()
   installPermissions()
+  installWebOTP()
   const channel = options.channel === false ? null : openChannel()
   Promise.all([
     documentParsed(),

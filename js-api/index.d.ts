@@ -28,6 +28,8 @@ declare module 'oro:application' {
   import { ApplicationWindow, client, createWindow } from 'oro:window'
 
   export { ApplicationWindow, client, createWindow }
+  /** Oro's menu objects (`oro:application/menu`'s container). */
+  export { default as menu } from 'oro:application/menu'
 
   /** The most windows an app may have open at once. */
   export const MAX_WINDOWS: 64
@@ -135,6 +137,56 @@ declare module 'oro:application' {
   /** The module itself, read-only (Oro's default export). */
   const application: typeof import('oro:application')
   export default application
+}
+
+declare module 'oro:application/menu' {
+  /**
+   * `oro:application/menu` — Oro's menu objects over oro-desktop's menus: `system`, `tray`,
+   * `context` and their `container` (`application.menu`).
+   * @module oro:application/menu
+   * @plugin application
+   */
+
+  import { MenuItemEvent } from 'oro:internal/events'
+
+  export type MenuType = 'system' | 'tray' | 'context'
+  /** Oro's object form of a menu: `{ Title: { Label: 'key + Modifier' } }`. */
+  export type MenuLayout = Record<string, string | Record<string, string>>
+
+  /** Oro's object form as its menu text. */
+  export function formatMenu (layout: MenuLayout | MenuLayout[]): string
+  /** Set a system or tray menu from its text. */
+  export function setMenu (options: { value: string, index?: number }, type: MenuType): Promise<any>
+  /** Pop up this window's context menu from its item text. */
+  export function setContextMenu (options: { value: string }): Promise<any>
+
+  export class Menu extends EventTarget {
+    constructor (type: MenuType)
+    readonly channel: BroadcastChannel
+    readonly type: MenuType
+    onerror: ((event: ErrorEvent) => void) | null
+    onmenuitem: ((event: MenuItemEvent) => void) | null
+    /** Set the menu from text or its object form (a context menu: also `['Label', ...]`). */
+    set (layout: string | MenuLayout | MenuLayout[] | string[], options?: { index?: number }): Promise<any>
+  }
+  export class ContextMenu extends Menu { constructor () }
+  export class SystemMenu extends Menu { constructor () }
+  export class TrayMenu extends Menu { constructor () }
+
+  export class MenuContainer extends EventTarget {
+    constructor (source?: EventTarget, options?: { tray?: Menu, system?: Menu, context?: Menu } | null)
+    readonly tray: Menu | null
+    readonly system: Menu | null
+    readonly context: Menu | null
+    onerror: ((event: ErrorEvent) => void) | null
+    onmenuitem: ((event: MenuItemEvent) => void) | null
+  }
+
+  export const tray: TrayMenu
+  export const system: SystemMenu
+  export const context: ContextMenu
+  export const container: MenuContainer
+  export default container
 }
 
 declare module 'oro:assert' {
@@ -3661,9 +3713,25 @@ declare module 'oro:path' {
   export {
     CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
   } from 'oro:path/well-known'
+  /** Oro's: the app's navigator mounts (`oro:path/mounts`), URL path → host folder. */
+  import * as mounts from 'oro:path/mounts'
+  export { mounts }
 
   const path: PlatformPath
   export default path
+}
+
+declare module 'oro:path/mounts' {
+  /**
+   * `oro:path/mounts` — the app's navigator mounts (`[webview.navigator_mounts]`): URL path of
+   * the page's origin → the host folder served there, read-only.
+   * @module oro:path/mounts
+   */
+
+  /** The mount serving `pathname`, with the file's host path, or `null`. */
+  export function resolve (pathname: string | URL): { path: string, folder: string, filename: string } | null
+  const mounts: Readonly<Record<string, string>>
+  export default mounts
 }
 
 declare module 'oro:path/posix' {
@@ -3679,7 +3747,7 @@ declare module 'oro:path/posix' {
   export { posix }
   export {
     CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-    VIDEOS, cwd
+    VIDEOS, cwd, mounts
   } from 'oro:path'
   export const basename: PlatformPath['basename']
   export const delimiter: PlatformPath['delimiter']
@@ -3756,7 +3824,7 @@ declare module 'oro:path/win32' {
   export { win32 }
   export {
     CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-    VIDEOS, cwd
+    VIDEOS, cwd, mounts
   } from 'oro:path'
   export const basename: PlatformPath['basename']
   export const delimiter: PlatformPath['delimiter']
@@ -4175,6 +4243,233 @@ declare module 'oro:runtime' {
     readonly reload: typeof reload
   }
   export default runtime
+}
+
+declare module 'oro:semver' {
+  /**
+   * `oro:semver` — Oro's semantic versions as npm's `semver` package (node-semver) answers them.
+   * @module oro:semver
+   */
+
+  /** `loose`, or options: `loose` accepts `=1.2.3`, `1.2.3beta`...; `includePrerelease` lets ranges match prereleases. */
+  export type Options = boolean | { loose?: boolean, includePrerelease?: boolean, rtl?: boolean }
+  export type ReleaseType = 'major' | 'premajor' | 'minor' | 'preminor' | 'patch' | 'prepatch' | 'prerelease' | 'release'
+  export type Operator = '===' | '!==' | '' | '=' | '==' | '!=' | '>' | '>=' | '<' | '<='
+
+  /** A parsed version; the constructor throws `TypeError` (`Invalid Version: x`) on an invalid one. */
+  export class SemVer {
+    constructor (version: string | SemVer, options?: Options)
+    raw: string
+    loose: boolean
+    options: Options
+    major: number
+    minor: number
+    patch: number
+    /** Numeric parts are numbers: `1.0.0-beta.2` → `['beta', 2]`. */
+    prerelease: ReadonlyArray<string | number>
+    build: readonly string[]
+    /** The canonical form, without build metadata. */
+    version: string
+    format (): string
+    toString (): string
+    compare (other: string | SemVer): -1 | 0 | 1
+    compareMain (other: string | SemVer): -1 | 0 | 1
+    comparePre (other: string | SemVer): -1 | 0 | 1
+    compareBuild (other: string | SemVer): -1 | 0 | 1
+    inc (release: ReleaseType, identifier?: string, identifierBase?: '0' | '1' | false): SemVer
+  }
+
+  /** One comparator of a range (`>=1.2.3`). */
+  export class Comparator {
+    constructor (comp: string | Comparator, options?: Options)
+    semver: SemVer
+    operator: '' | '=' | '<' | '>' | '<=' | '>='
+    value: string
+    test (version: string | SemVer): boolean
+    intersects (comp: Comparator, options?: Options): boolean
+  }
+
+  /** A range (`^1.2.3 || 2.x`); the constructor throws `TypeError` (`Invalid comparator: x`) on an invalid one. */
+  export class Range {
+    constructor (range: string | Range, options?: Options)
+    raw: string
+    range: string
+    set: ReadonlyArray<readonly Comparator[]>
+    format (): string
+    toString (): string
+    test (version: string | SemVer): boolean
+    intersects (range: Range, options?: Options): boolean
+  }
+
+  /** The version, or `null` when it is not one. */
+  export function parse (version: string | SemVer | null | undefined, options?: Options, throwErrors?: boolean): SemVer | null
+  /** The canonical version string, or `null`. */
+  export function valid (version: string | SemVer | null | undefined, options?: Options): string | null
+  /** `valid` after trimming spaces and a leading `=` or `v`. */
+  export function clean (version: string, options?: Options): string | null
+  /** The next version of that release type, or `null` when `version` is invalid. */
+  export function inc (version: string | SemVer, release: ReleaseType, optionsOrIdentifier?: Options | string, identifier?: string, identifierBase?: '0' | '1' | false): string | null
+  export function diff (a: string | SemVer, b: string | SemVer): ReleaseType | null
+  export function major (version: string | SemVer, options?: Options): number
+  export function minor (version: string | SemVer, options?: Options): number
+  export function patch (version: string | SemVer, options?: Options): number
+  /** The prerelease parts, or `null` when there are none. */
+  export function prerelease (version: string | SemVer, options?: Options): ReadonlyArray<string | number> | null
+  /** Throws `TypeError` on an invalid version. */
+  export function compare (a: string | SemVer, b: string | SemVer, options?: Options): -1 | 0 | 1
+  export function rcompare (a: string | SemVer, b: string | SemVer, options?: Options): -1 | 0 | 1
+  export function compareLoose (a: string | SemVer, b: string | SemVer): -1 | 0 | 1
+  export function compareBuild (a: string | SemVer, b: string | SemVer, options?: Options): -1 | 0 | 1
+  export function sort<T extends string | SemVer> (list: T[], options?: Options): T[]
+  export function rsort<T extends string | SemVer> (list: T[], options?: Options): T[]
+  export function gt (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function lt (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function eq (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function neq (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function gte (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function lte (a: string | SemVer, b: string | SemVer, options?: Options): boolean
+  export function cmp (a: string | SemVer, operator: Operator, b: string | SemVer, options?: Options): boolean
+  /** The first version-like run of `version` (`v2` → `2.0.0`), or `null`. */
+  export function coerce (version: string | number | SemVer | null | undefined, options?: { loose?: boolean, includePrerelease?: boolean, rtl?: boolean }): SemVer | null
+  export function truncate (version: string | SemVer, release: ReleaseType, options?: Options): string | null
+  /** `false` (never an exception) when the version or the range is invalid. */
+  export function satisfies (version: string | SemVer, range: string | Range, options?: Options): boolean
+  export function toComparators (range: string | Range, options?: Options): string[][]
+  export function maxSatisfying<T extends string | SemVer> (versions: readonly T[], range: string | Range, options?: Options): T | null
+  export function minSatisfying<T extends string | SemVer> (versions: readonly T[], range: string | Range, options?: Options): T | null
+  export function minVersion (range: string | Range, options?: Options): SemVer | null
+  /** The range in comparator form (`^1.2.3` → `>=1.2.3 <2.0.0-0`), or `null` when invalid. */
+  export function validRange (range: string | Range | null | undefined, options?: Options): string | null
+  export function outside (version: string | SemVer, range: string | Range, hilo: '>' | '<', options?: Options): boolean
+  export function gtr (version: string | SemVer, range: string | Range, options?: Options): boolean
+  export function ltr (version: string | SemVer, range: string | Range, options?: Options): boolean
+  export function intersects (a: string | Range, b: string | Range, options?: Options): boolean
+  export function simplifyRange (versions: readonly string[], range: string | Range, options?: Options): string | Range
+  export function subset (sub: string | Range, dom: string | Range, options?: Options): boolean
+  export function compareIdentifiers (a: string | number, b: string | number): -1 | 0 | 1
+  export function rcompareIdentifiers (a: string | number, b: string | number): -1 | 0 | 1
+  /** node-semver's regular expressions, their sources and their indexes by token name. */
+  export const re: readonly RegExp[]
+  export const src: readonly string[]
+  export const tokens: Readonly<Record<string, number>>
+  export const SEMVER_SPEC_VERSION: '2.0.0'
+  export const RELEASE_TYPES: readonly ReleaseType[]
+
+  const semver: {
+    parse: typeof parse, valid: typeof valid, clean: typeof clean, inc: typeof inc, diff: typeof diff,
+    major: typeof major, minor: typeof minor, patch: typeof patch, prerelease: typeof prerelease,
+    compare: typeof compare, rcompare: typeof rcompare, compareLoose: typeof compareLoose,
+    compareBuild: typeof compareBuild, sort: typeof sort, rsort: typeof rsort, gt: typeof gt,
+    lt: typeof lt, eq: typeof eq, neq: typeof neq, gte: typeof gte, lte: typeof lte, cmp: typeof cmp,
+    coerce: typeof coerce, truncate: typeof truncate, Comparator: typeof Comparator,
+    Range: typeof Range, satisfies: typeof satisfies, toComparators: typeof toComparators,
+    maxSatisfying: typeof maxSatisfying, minSatisfying: typeof minSatisfying,
+    minVersion: typeof minVersion, validRange: typeof validRange, outside: typeof outside,
+    gtr: typeof gtr, ltr: typeof ltr, intersects: typeof intersects,
+    simplifyRange: typeof simplifyRange, subset: typeof subset, SemVer: typeof SemVer,
+    re: typeof re, src: typeof src, tokens: typeof tokens,
+    SEMVER_SPEC_VERSION: typeof SEMVER_SPEC_VERSION, RELEASE_TYPES: typeof RELEASE_TYPES,
+    compareIdentifiers: typeof compareIdentifiers, rcompareIdentifiers: typeof rcompareIdentifiers
+  }
+  export default semver
+}
+
+declare module 'oro:signal' {
+  /**
+   * `oro:signal` — the signals the app's process receives (`SIGHUP`, `SIGUSR1`, `SIGUSR2`, and
+   * `SIGINT`/`SIGTERM` before the app stops) as `SignalEvent`s on `globalThis`, and Oro's signal
+   * names, numbers and messages.
+   * @module oro:signal
+   * @plugin os
+   */
+
+  import type { SignalEvent } from 'oro:internal/events'
+
+  /** Signal numbers by name (empty while permission `device_info` is off). */
+  export const constants: Record<string, number>
+  /** Messages by signal number. */
+  export const strings: Record<number, string>
+  export function toString (code: number): string
+  export function getCode (name: string | number): number
+  export function getName (code: string | number): string
+  export function getMessage (code: string | number): string
+  export function addEventListener (signalName: string | number, callback: (event: SignalEvent) => void, options?: boolean | AddEventListenerOptions | null): void
+  export function removeEventListener (signalName: string | number, callback: (event: SignalEvent) => void, options?: boolean | EventListenerOptions | null): void
+
+  export const SIGHUP: number | undefined
+  export const SIGINT: number | undefined
+  export const SIGQUIT: number | undefined
+  export const SIGILL: number | undefined
+  export const SIGTRAP: number | undefined
+  export const SIGABRT: number | undefined
+  export const SIGIOT: number | undefined
+  export const SIGBUS: number | undefined
+  export const SIGFPE: number | undefined
+  export const SIGKILL: number | undefined
+  export const SIGUSR1: number | undefined
+  export const SIGSEGV: number | undefined
+  export const SIGUSR2: number | undefined
+  export const SIGPIPE: number | undefined
+  export const SIGALRM: number | undefined
+  export const SIGTERM: number | undefined
+  export const SIGCHLD: number | undefined
+  export const SIGCONT: number | undefined
+  export const SIGSTOP: number | undefined
+  export const SIGTSTP: number | undefined
+  export const SIGTTIN: number | undefined
+  export const SIGTTOU: number | undefined
+  export const SIGURG: number | undefined
+  export const SIGXCPU: number | undefined
+  export const SIGXFSZ: number | undefined
+  export const SIGVTALRM: number | undefined
+  export const SIGPROF: number | undefined
+  export const SIGWINCH: number | undefined
+  export const SIGIO: number | undefined
+  export const SIGINFO: number | undefined
+  export const SIGSYS: number | undefined
+
+  const signal: Readonly<{
+    addEventListener: typeof addEventListener
+    removeEventListener: typeof removeEventListener
+    constants: typeof constants
+    strings: typeof strings
+    toString: typeof toString
+    getName: typeof getName
+    getCode: typeof getCode
+    getMessage: typeof getMessage
+    SIGHUP: number | undefined
+    SIGINT: number | undefined
+    SIGQUIT: number | undefined
+    SIGILL: number | undefined
+    SIGTRAP: number | undefined
+    SIGABRT: number | undefined
+    SIGIOT: number | undefined
+    SIGBUS: number | undefined
+    SIGFPE: number | undefined
+    SIGKILL: number | undefined
+    SIGUSR1: number | undefined
+    SIGSEGV: number | undefined
+    SIGUSR2: number | undefined
+    SIGPIPE: number | undefined
+    SIGALRM: number | undefined
+    SIGTERM: number | undefined
+    SIGCHLD: number | undefined
+    SIGCONT: number | undefined
+    SIGSTOP: number | undefined
+    SIGTSTP: number | undefined
+    SIGTTIN: number | undefined
+    SIGTTOU: number | undefined
+    SIGURG: number | undefined
+    SIGXCPU: number | undefined
+    SIGXFSZ: number | undefined
+    SIGVTALRM: number | undefined
+    SIGPROF: number | undefined
+    SIGWINCH: number | undefined
+    SIGIO: number | undefined
+    SIGINFO: number | undefined
+    SIGSYS: number | undefined
+  }>
+  export default signal
 }
 
 declare module 'oro:stream' {
@@ -4758,6 +5053,77 @@ declare module 'oro:timers/promises' {
     setTimeout: typeof setTimeout
   }
   export default timersPromises
+}
+
+declare module 'oro:toml' {
+  /**
+   * `oro:toml` — Oro's TOML `parse` and `stringify` (TOML 1.1 and 1.0, by smol-toml) with Oro's date and time types.
+   * @module oro:toml
+   */
+
+  export interface ParseOptions {
+    /** Called for every value, children first, then the document with key `''`; its answer replaces the value. */
+    reviver?: (this: any, key: string, value: unknown) => unknown
+    /** The longest document read, in characters: 1048576 (1 MiB) by default, `Infinity` for no limit. */
+    maxLength?: number
+    /** The deepest nesting of tables and arrays: 1000 by default, also the most. */
+    maxDepth?: number
+  }
+
+  /**
+   * Parse a TOML document: tables as plain objects, integers as numbers (as `BigInt`s past
+   * 2^53), offset date-times as `Date`s, local ones as Oro's types.
+   * @throws {SyntaxError} not TOML (`line`, `column`; `code` `ERR_TOML_PARSE`)
+   * @throws {RangeError} over a limit (`code` `ERR_TOML_TOO_LARGE` or `ERR_TOML_TOO_DEEP`)
+   */
+  export function parse (source: string, options?: ParseOptions): any
+  /**
+   * Write a table as a TOML document; `null` and `undefined` values are left out.
+   * @throws {TypeError} not a table, or a value TOML has no type for
+   * @throws {RangeError} nested deeper than 1000 (a cycle), or a `BigInt` beyond 64 bits
+   */
+  export function stringify (table: Record<string, any>, options?: {}): string
+
+  /** A TOML local date (`1979-05-27`). */
+  export class TomlLocalDate {
+    /** @throws {RangeError} a part out of range (`ERR_OUT_OF_RANGE`), {TypeError} not an integer */
+    constructor (year: number, month: number, day: number)
+    readonly year: number
+    readonly month: number
+    readonly day: number
+    toString (): string
+    toJSON (): string
+  }
+
+  /** A TOML local time (`07:32:00.999999`), to the nanosecond. */
+  export class TomlLocalTime {
+    /** @throws {RangeError} a part out of range (`ERR_OUT_OF_RANGE`), {TypeError} not an integer */
+    constructor (hour: number, minute: number, second: number, nanosecond: number)
+    readonly hour: number
+    readonly minute: number
+    readonly second: number
+    readonly nanosecond: number
+    toString (): string
+    toJSON (): string
+  }
+
+  /** A TOML local date-time (`1979-05-27T07:32:00`). */
+  export class TomlLocalDateTime {
+    constructor (date: TomlLocalDate, time: TomlLocalTime)
+    readonly date: TomlLocalDate
+    readonly time: TomlLocalTime
+    toString (): string
+    toJSON (): string
+  }
+
+  const toml: {
+    parse: typeof parse
+    stringify: typeof stringify
+    TomlLocalDate: typeof TomlLocalDate
+    TomlLocalTime: typeof TomlLocalTime
+    TomlLocalDateTime: typeof TomlLocalDateTime
+  }
+  export default toml
 }
 
 declare module 'oro:tty' {
@@ -5697,12 +6063,106 @@ declare module 'oro:window/hotkey' {
   export default bindings
 }
 
+declare module 'oro:worker_threads' {
+  /**
+   * `oro:worker_threads` (also `node:worker_threads`) — Node's threads over the page's Web
+   * Workers, as Oro emulates them.
+   * @module oro:worker_threads
+   * @alias node:worker_threads
+   */
+
+  import { EventEmitter } from 'oro:events'
+
+  export interface WorkerOptions {
+    /** Cloned to the worker's `workerData`. */
+    workerData?: any
+    /** Moved, not copied, with `workerData`. */
+    transferList?: Transferable[]
+    /** The Web Worker's name (`self.name`). */
+    name?: string
+    /** `filename` is the source of a classic script, not a URL. */
+    eval?: boolean
+    env?: object | symbol
+    resourceLimits?: object
+    stdin?: boolean
+    stdout?: boolean
+    stderr?: boolean
+  }
+
+  /** `true` in the page, `false` in a worker. */
+  export const isMainThread: boolean
+  /** 0 in the page; the worker's id in a worker. */
+  export const threadId: number
+  /** The clone of the `workerData` option, in a worker; `null` in the page. */
+  export const workerData: any
+  /** Node's `resourceLimits`: empty. */
+  export const resourceLimits: Readonly<Record<string, number>>
+  /** Node's `SHARE_ENV` symbol. */
+  export const SHARE_ENV: unique symbol
+  /** The live workers this page (or worker) started, by thread id. */
+  export const workers: Map<number, Worker>
+
+  /** The worker's channel to the page (`null` in the page). */
+  export interface ParentPort extends EventEmitter {
+    postMessage (value: any, transferList?: Transferable[]): void
+    /** Ends the thread (exit code 0). */
+    close (): void
+    start (): void
+    ref (): this
+    unref (): this
+  }
+  export const parentPort: ParentPort | null
+
+  /** A thread running a module. Events: `online`, `message`, `messageerror`, `error`, `exit`. */
+  export class Worker extends EventEmitter {
+    constructor (filename: string | URL, options?: WorkerOptions)
+    readonly threadId: number
+    /** Oro's name of `threadId`. */
+    readonly id: number
+    readonly stdin: null
+    readonly stdout: null
+    readonly stderr: null
+    readonly resourceLimits: Record<string, number>
+    postMessage (value: any, transferList?: Transferable[]): void
+    /** Ends the worker at once; answers its exit code (1), `undefined` when it had ended. */
+    terminate (): Promise<number | undefined>
+    ref (): void
+    unref (): void
+  }
+
+  export const MessageChannel: typeof globalThis.MessageChannel
+  export const MessagePort: typeof globalThis.MessagePort
+  export const BroadcastChannel: typeof globalThis.BroadcastChannel
+
+  export function setEnvironmentData (key: any, value?: any): void
+  export function getEnvironmentData (key: any): any
+
+  const _default: {
+    BroadcastChannel: typeof BroadcastChannel
+    MessageChannel: typeof MessageChannel
+    MessagePort: typeof MessagePort
+    SHARE_ENV: typeof SHARE_ENV
+    Worker: typeof Worker
+    getEnvironmentData: typeof getEnvironmentData
+    isMainThread: boolean
+    readonly parentPort: ParentPort | null
+    resourceLimits: typeof resourceLimits
+    setEnvironmentData: typeof setEnvironmentData
+    readonly threadId: number
+    readonly workerData: any
+    workers: typeof workers
+  }
+  export default _default
+}
+
 declare module 'oro:ai' {
   /**
    * `oro:ai` — local LLMs (llama.cpp) from page JavaScript, over the app's OpenAI-compatible
    * endpoints under `/ai/llama/v1`.
    * @module oro:ai
    */
+
+  import llmModule from 'oro:ai/llm'
 
   /** Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` + `/v1`
    * (`/ai/llama/v1` unless the app moves it). */
@@ -5877,7 +6337,8 @@ declare module 'oro:ai' {
    */
   export class AIStream<T> implements AsyncIterableIterator<T> {
     private constructor ()
-    readonly response: Response
+    /** The HTTP response streamed, or null when the stream came over the Conduit. */
+    readonly response: Response | null
     /** Why each choice ended, by choice index, once the stream says. */
     finishReasons: Array<string | null>
     /** The usage chunk's counts, with `stream_options: { include_usage: true }`. */
@@ -5947,7 +6408,11 @@ declare module 'oro:ai' {
     detach (params: { name: string, model?: string }): Promise<any>
   }>
 
+  /** The Oro Runtime's `Model`, `LoRA`, `LoRAAttachment` and `Context` over the host's models. */
+  export const llm: typeof llmModule
+
   const ai: {
+    llm: typeof llm
     chat: typeof chat
     complete: typeof complete
     embed: typeof embed
@@ -5959,6 +6424,99 @@ declare module 'oro:ai' {
     MODEL_STATE_EVENT: typeof MODEL_STATE_EVENT
   }
   export default ai
+}
+
+declare module 'oro:ai/llm' {
+  /**
+   * `oro:ai/llm` (also `llm` of `oro:ai`) — the Oro Runtime's `Model`, `LoRA`, `LoRAAttachment`
+   * and `Context` over the host's models (the routes `ai.llm.*`).
+   * @module oro:ai/llm
+   */
+
+  import type { chat, complete } from 'oro:ai'
+
+  export interface ModelOptions { name: string }
+  /** `directory`: a folder holding the model; `gpuLayerCount` is the host's and ignored. */
+  export interface ModelLoadOptions { directory?: string, gpuLayerCount?: number }
+  export interface LoRAOptions { name: string }
+  export interface LoRALoadOptions { directory?: string }
+  export interface LoraAttachOptions { scale?: number }
+  export interface ContextOptions {
+    size?: number
+    minP?: number
+    temp?: number
+    topK?: number
+    topP?: number
+    id?: string
+  }
+  /** The model's KV cache in the host: `size` cells, `used` of them holding tokens. */
+  export interface ContextStats { id: string, size: number, used: number }
+
+  /** A model of the host, loaded by `load()` (`ai.llm.model.load`). */
+  export class Model {
+    constructor (options: ModelOptions)
+    /** The name the host serves the model by, once loaded. */
+    readonly id: string | undefined
+    readonly name: string
+    readonly ready: Promise<void>
+    readonly loaded: boolean
+    load (options?: ModelLoadOptions | null): Promise<void>
+    toJSON (): { name: string }
+  }
+
+  /** A LoRA adapter of a model (`ai.llm.lora.*`). */
+  export class LoRA {
+    constructor (model: Model, options: LoRAOptions)
+    /** The name the host registered the adapter under, once loaded. */
+    readonly id: string | undefined
+    readonly name: string
+    readonly ready: Promise<void>
+    readonly loaded: boolean
+    readonly model: Model
+    load (options?: LoRALoadOptions | null): Promise<void>
+    /** Apply the adapter to the context's model (for every page's requests) until detached. */
+    attach (context: Context, options?: LoraAttachOptions & LoRALoadOptions): Promise<{ name: string, model: string, scale: number }>
+    detach (context: Context): Promise<{ name: string, model: string, detached: boolean }>
+    toJSON (): { name: string, model: { name: string } }
+  }
+
+  /** A LoRA adapter applied to a context's model. */
+  export class LoRAAttachment {
+    constructor (options: { context: Context, model: Model, lora: LoRA })
+    readonly context: Context
+    readonly model: Model
+    readonly lora: LoRA
+    toJSON (): { context: unknown, model: unknown, lora: unknown }
+  }
+
+  /** A model and the sampling its requests use. */
+  export class Context {
+    constructor (options?: ContextOptions | null)
+    readonly id: string
+    /** Cells of the model's KV cache in the host, once loaded. */
+    readonly size: number
+    readonly loaded: boolean
+    readonly model: Model | undefined
+    readonly ready: Promise<void>
+    readonly options: ContextOptions
+    readonly attachments: LoRAAttachment[]
+    readonly adapters: LoRA[]
+    load (model: Model, options?: ContextOptions): Promise<void>
+    stats (): Promise<ContextStats>
+    /** `chat()` of `oro:ai` with this context's model and sampling (`options` win). */
+    chat (options: Parameters<typeof chat>[0]): ReturnType<typeof chat>
+    /** `complete()` of `oro:ai` with this context's model and sampling (`options` win). */
+    complete (options: Parameters<typeof complete>[0]): ReturnType<typeof complete>
+    toJSON (): { id: string, size: number, model: { name: string } | undefined }
+  }
+
+  const llm: {
+    Model: typeof Model
+    LoRA: typeof LoRA
+    LoRAAttachment: typeof LoRAAttachment
+    Context: typeof Context
+  }
+  export default llm
 }
 
 declare module 'oro:child_process' {
@@ -8616,6 +9174,133 @@ declare module 'oro:sqlite' {
     OPEN_PRIVATECACHE: number
   }>
   export default _default
+}
+
+declare module 'oro:tar' {
+  /**
+   * `oro:tar` — Oro's tar archives: open, list, read by range, write entry by entry, extract,
+   * done by Python's `tarfile` in the host inside the sandbox of the app's folders.
+   * @module oro:tar
+   */
+
+  import type { Buffer } from 'oro:buffer'
+
+  export type TarEntryKind = 'file' | 'directory' | 'symlink' | 'hardlink' | 'block-device' | 'char-device' | 'fifo' | 'other'
+  export type TarSparseRegion = { offset: number, length: number }
+  export type TarEntryHeader = {
+    path: string
+    /** The body's bytes; required when the body is an async iterable. */
+    size?: number
+    /** Not supported by this host (`NotSupportedError`). */
+    sparse?: TarSparseRegion[]
+    sparseSize?: number
+    mode?: number
+    /** Seconds since the epoch. */
+    mtime?: number
+    uid?: number
+    gid?: number
+    uname?: string
+    gname?: string
+    /** A link's target. */
+    linkpath?: string
+    devmajor?: number
+    devminor?: number
+    kind?: TarEntryKind
+  }
+  export type TarEntryStat = {
+    path: string
+    size: number
+    mode: number
+    mtime: number
+    uid: number
+    gid: number
+    uname?: string
+    gname?: string
+    kind: TarEntryKind
+    isFile: boolean
+    isDirectory: boolean
+    linkpath?: string
+    devmajor?: number
+    devminor?: number
+    sparse?: TarSparseRegion[]
+  }
+  export type TarOpenOptions = {
+    writable?: boolean
+    mmap?: boolean
+    uid?: number
+    gid?: number
+    uname?: string
+    gname?: string
+    mtime?: number
+  }
+  export type TarReadOptions = { offset?: number, length?: number, signal?: AbortSignal, timeout?: number }
+  export type TarReadStreamOptions = {
+    highWaterMark?: number
+    start?: number
+    /** Inclusive end offset (defaults to the entry's last byte). */
+    end?: number
+    signal?: AbortSignal
+    timeout?: number
+  }
+  export type TarWriteEntryOptions = { mode?: number, mtime?: number, kind?: TarEntryKind }
+  export type TarWriteOptions = { signal?: AbortSignal, timeout?: number }
+  export type TarExtractAllOptions = {
+    signal?: AbortSignal
+    timeout?: number
+    filter?: (entry: TarEntryStat) => boolean
+    preserveLinks?: boolean
+    preserveOwner?: boolean
+    preserveSpecialModes?: boolean
+  }
+  export type TarExtractOptions = {
+    signal?: AbortSignal
+    timeout?: number
+    preserveOwner?: boolean
+    preserveSpecialModes?: boolean
+  }
+  export type TarBytes = Buffer | Uint8Array | ArrayBuffer
+
+  /** An open tar archive, held by the host for this page. */
+  export class TarArchive {
+    static open (path: string | URL, options?: TarOpenOptions | null): Promise<TarArchive>
+    static create (path: string | URL, options?: TarOpenOptions | null): Promise<TarArchive>
+    static fromBuffer (buffer: TarBytes): Promise<TarArchive>
+    static createInMemory (options?: TarOpenOptions | null): Promise<TarArchive>
+    constructor (state: { id: string, path?: string, writable?: boolean, mmap?: boolean, size?: number, entryCount?: number })
+    id: string
+    path: string
+    writable: boolean
+    mmap: boolean
+    size: number
+    entryCount: number
+    closed: boolean
+    finalized: boolean
+    close (): Promise<void>
+    entries (): Promise<TarEntryStat[]>
+    stat (path: string): Promise<TarEntryStat>
+    read (path: string, options?: TarReadOptions | null): Promise<Buffer>
+    readStream (path: string, options?: TarReadStreamOptions | null): AsyncIterableIterator<Buffer>
+    append (header: TarEntryHeader, body?: TarBytes | AsyncIterable<Uint8Array> | null, options?: TarWriteOptions | null): Promise<void>
+    finalize (): Promise<void>
+    toBuffer (options?: TarWriteOptions | null): Promise<Buffer>
+    /** Checked whole in the host first: an unsafe entry or too many bytes write nothing. */
+    extractAll (destDir: string | URL, options?: TarExtractAllOptions | null): Promise<void>
+    extract (path: string, destPath: string | URL, options?: TarExtractOptions | null): Promise<void>
+  }
+
+  export function open (path: string | URL, options?: TarOpenOptions | null): Promise<TarArchive>
+  export function create (path: string | URL, options?: TarOpenOptions | null): Promise<TarArchive>
+  export function fromBuffer (buffer: TarBytes): Promise<TarArchive>
+  export function createInMemory (options?: TarOpenOptions | null): Promise<TarArchive>
+
+  const tar: Readonly<{
+    TarArchive: typeof TarArchive
+    open: typeof open
+    create: typeof create
+    fromBuffer: typeof fromBuffer
+    createInMemory: typeof createInMemory
+  }>
+  export default tar
 }
 
 declare module 'oro:tls' {

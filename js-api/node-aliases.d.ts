@@ -162,6 +162,11 @@ declare module 'node:vm' {
   export { default } from 'oro:vm'
 }
 
+declare module 'node:worker_threads' {
+  export * from 'oro:worker_threads'
+  export { default } from 'oro:worker_threads'
+}
+
 declare module 'node:child_process' {
   export * from 'oro:child_process'
   export { default } from 'oro:child_process'

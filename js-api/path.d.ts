@@ -85,6 +85,9 @@ export class Path {
 export {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
 } from './path/well-known.js'
+/** Oro's: the app's navigator mounts (`oro:path/mounts`), URL path → host folder. */
+import * as mounts from './path/mounts.js'
+export { mounts }
 
 declare const path: PlatformPath
 export default path

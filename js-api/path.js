@@ -36,6 +36,7 @@ import win32 from './vendor/path-win32.js'
 import {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS
 } from './path/well-known.js'
+import * as mounts from './path/mounts.js'
 
 /**
  * Oro's `isAbsolute()`: a path rooted in either flavour (`/a`, `\\a`, `C:\\a`, `C:/a`, `\\\\server`)
@@ -194,7 +195,7 @@ for (const flavour of [path, win32]) {
 
 Object.defineProperty(path, 'isAbsolute', { value: isAbsolute, writable: true, configurable: true, enumerable: true })
 // Oro's default export is its module namespace: the well-known directories are on it too.
-const wellKnown = { CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS }
+const wellKnown = { CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, RESOURCES, TMP, VIDEOS, mounts }
 for (const [name, value] of Object.entries(wellKnown)) {
   Object.defineProperty(path, name, { value, writable: true, configurable: true, enumerable: true })
 }
@@ -226,6 +227,7 @@ export {
   format,
   isAbsolute,
   join,
+  mounts,
   normalize,
   parse,
   posix,

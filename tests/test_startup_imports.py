@@ -108,7 +108,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     "sw": ("oro_sw.routes",),
     "tls": ("oro_tls.routes",),
     "udp": ("oro_udp.routes",),
-    "zlib": ("oro_zlib.routes",),
+    "zlib": ("oro_zlib.routes", "oro_zlib.tar.routes"),
 }
 
 # Permissions a plugin declares beyond its route groups' (oro-ai's upstream forwarding), and

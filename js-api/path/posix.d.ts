@@ -10,7 +10,7 @@ declare const posix: PlatformPath
 export { posix }
 export {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-  VIDEOS, cwd
+  VIDEOS, cwd, mounts
 } from '../path.js'
 export const basename: PlatformPath['basename']
 export const delimiter: PlatformPath['delimiter']

@@ -13,6 +13,6 @@ export { posix }
 // Oro's path/posix and path/win32 carry its own names too (api/path/posix.d.ts).
 export {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-  VIDEOS, cwd
+  VIDEOS, cwd, mounts
 } from '../path.js'
 export default posix

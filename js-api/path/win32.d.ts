@@ -10,7 +10,7 @@ declare const win32: PlatformPath
 export { win32 }
 export {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-  VIDEOS, cwd
+  VIDEOS, cwd, mounts
 } from '../path.js'
 export const basename: PlatformPath['basename']
 export const delimiter: PlatformPath['delimiter']

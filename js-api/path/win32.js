@@ -15,6 +15,6 @@ export { win32 }
 // Oro's path/posix and path/win32 carry its own names too (api/path/win32.d.ts).
 export {
   CONFIG, DATA, DESKTOP, DOCUMENTS, DOWNLOADS, HOME, LOG, MEDIA, MUSIC, PICTURES, Path, RESOURCES, TMP,
-  VIDEOS, cwd
+  VIDEOS, cwd, mounts
 } from '../path.js'
 export default win32

@@ -316,6 +316,46 @@ export { sha3_224, sha3_256, sha3_384, sha3_512 } from '@noble/hashes/sha3.js'
 export { hmac } from '@noble/hashes/hmac.js'
 export { pbkdf2 } from '@noble/hashes/pbkdf2.js'
 `
+  },
+  {
+    file: 'semver.js',
+    // npm's own semver (node-semver): oro:semver is it, by the same names. Its debug log reads
+    // process.env.NODE_DEBUG: the page's process, if something defined one.
+    packages: ['semver'],
+    define: { process: '__oroProcess' },
+    banner: PROCESS_BANNER,
+    entry: `
+import semver from 'semver'
+export default semver
+export const {
+  parse, valid, clean, inc, diff, major, minor, patch, prerelease, compare, rcompare,
+  compareLoose, compareBuild, sort, rsort, gt, lt, eq, neq, gte, lte, cmp, coerce, truncate,
+  Comparator, Range, satisfies, toComparators, maxSatisfying, minSatisfying, minVersion,
+  validRange, outside, gtr, ltr, intersects, simplifyRange, subset, SemVer, re, src, tokens,
+  SEMVER_SPEC_VERSION, RELEASE_TYPES, compareIdentifiers, rcompareIdentifiers
+} = semver
+`
+  },
+  {
+    file: 'toml.js',
+    // smol-toml (TOML 1.1, and so 1.0; passes the toml-test suite). Its dates are JS Dates with
+    // millisecond precision; oro:toml answers Oro's TomlLocalDate/Time/DateTime with their
+    // nanoseconds, so each TomlDate it makes also keeps the text it was read from and its kind
+    // (1 offset date-time, 2 local date-time, 3 local date, 4 local time).
+    packages: ['smol-toml'],
+    shims: {
+      './date.js': `import { TomlDate as SmolTomlDate } from './node_modules/smol-toml/dist/date.js'
+export class TomlDate extends SmolTomlDate {
+  constructor (date, kind, unsafeDelimiter) {
+    super(date, kind, unsafeDelimiter)
+    this.tomlText = date
+    this.tomlKind = kind
+  }
+}`
+    },
+    entry: `
+export { default, parse, stringify, TomlError } from './node_modules/smol-toml/dist/index.js'
+`
   }
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -60,13 +61,26 @@ def log_to_terminal(*, verbose: bool) -> None:
     handler already): ``LEVEL logger: message``, each record's arguments (a page's path, an
     event's name, an origin, a plugin's error) :func:`~oro_framework.host.terminal.terminal_safe`
     by :class:`~oro_framework.host.terminal.TerminalFormatter`, so that no log line obeys an
-    escape a page or a plugin chose."""
+    escape a page or a plugin chose. ``DEBUG`` adds the debug records of the parts it names
+    (:mod:`~oro_framework.host.debug_names`)."""
     # Imported by the commands, not by `oro --help` (tests/test_cli_lazy.py).
-    from oro_framework.host.terminal import TerminalFormatter
+    from oro_framework.host.debug_names import DebugFilter, debug_selection
+    from oro_framework.host.terminal import TerminalFormatter, terminal_safe
 
+    level = logging.INFO if verbose else logging.WARNING
     handler = logging.StreamHandler()
     handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
+    selection = debug_selection(os.environ)
+    for name in selection.refused:
+        click.echo(
+            f"warning: DEBUG: ignoring {terminal_safe(repr(name))}: a name is letters, digits "
+            "and '_ . : * -' (DEBUG=conduit, DEBUG='*,-windows')",
+            err=True,
+        )
+    if selection:
+        handler.addFilter(DebugFilter(selection, level))
+        level = logging.DEBUG
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _show_version(context: click.Context, shown: bool) -> None:

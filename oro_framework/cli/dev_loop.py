@@ -53,6 +53,7 @@ from oro_framework.cli.dev_watch import (
     watch,
     watch_sources,
 )
+from oro_framework.cli.running_copies import announce_copy
 from oro_framework.host.app_plugins import plugin_locations
 from oro_framework.host.builtin_settings import MetaSettings, PluginSettings
 from oro_framework.host.config import load_early
@@ -140,7 +141,13 @@ class DevLoop:
         """
         with self._listen() as self._sock:
             self.port = self._sock.getsockname()[1]
-            return anyio.run(self._main, backend="trio")
+            # `oro stop` finds this process, whose SIGTERM stops the host it runs.
+            announced = announce_copy(self._port_settings()[1])
+            try:
+                return anyio.run(self._main, backend="trio")
+            finally:
+                if announced is not None:
+                    announced.release()
 
     async def _main(self) -> int:
         with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:

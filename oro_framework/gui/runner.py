@@ -5,7 +5,8 @@ Headless, the loop runs in the main thread and stops on SIGINT/SIGTERM. With a G
 thread belongs to the web engine's toolkit (GTK or Qt) and the loop runs in the thread
 ``oro-loop``; see :mod:`oro_framework.host.windows.engine` for how the two talk. Either way
 the host stops first (pages get ``applicationstop``, services stop), the server is given a moment
-to deliver what is queued, and only then is it cancelled.
+to deliver what is queued, and only then is it cancelled. SIGHUP, SIGUSR1 and SIGUSR2 do not stop
+the app: like SIGINT and SIGTERM, they reach every page as the ``signal`` event (``oro:signal``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ DRAIN_TIMEOUT: Final = 2.0
 """Seconds the server has, once the host stopped, to write what pages were sent last."""
 
 STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
+FORWARDED_SIGNALS: Final = (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
+"""Signals the pages hear (``oro:signal``) while the app runs on, as Oro forwards them; the
+stop signals reach the pages too, just before the app stops."""
+SIGNAL_EVENT: Final = "signal"
+
+
+def _signal_event(signum: int) -> dict[str, Any]:
+    """The page event of a signal: Oro's ``{signal}`` (the number) and its ``name``."""
+    return {"signal": int(signum), "name": signal.Signals(signum).name}
 
 
 def _print_warning(message: str) -> None:
@@ -241,7 +251,7 @@ class AppRunner:
         return self.exit_code
 
     async def _serve_headless(self) -> None:
-        with anyio.open_signal_receiver(*STOP_SIGNALS) as signals:
+        with anyio.open_signal_receiver(*STOP_SIGNALS, *FORWARDED_SIGNALS) as signals:
             async with anyio.create_task_group() as task_group:
 
                 async def serve(*, task_status: TaskStatus[ServerInfo]) -> None:
@@ -254,6 +264,9 @@ class AppRunner:
                 tracing.startup("serving")
                 self._echo(f"oro: serving {self.name} at {info.launch_url}")
                 async for signum in signals:
+                    self.host.emit(SIGNAL_EVENT, _signal_event(signum))
+                    if signum in FORWARDED_SIGNALS:
+                        continue
                     logger.info("received %s: stopping", signal.Signals(signum).name)
                     self.host.stop()
 
@@ -273,14 +286,24 @@ class AppRunner:
         windows.attach_gui(gui, dispatcher)
         loop = _LoopThread(self, windows)
         loop.start()
-        previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+        previous = {
+            signum: signal.getsignal(signum) for signum in (*STOP_SIGNALS, *FORWARDED_SIGNALS)
+        }
 
-        def stop_on_signal(signum: int, frame: FrameType | None) -> None:
-            # Runs on the main thread between toolkit events; stopping must not wait here.
-            threading.Thread(target=loop.request_stop, name="oro-signal").start()
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            # Runs on the main thread between toolkit events; emitting and stopping must not
+            # wait here.
+            def forward() -> None:
+                try:
+                    self.host.emit(SIGNAL_EVENT, _signal_event(signum))
+                finally:
+                    if signum in STOP_SIGNALS:
+                        loop.request_stop()
 
-        for signum in STOP_SIGNALS:
-            signal.signal(signum, stop_on_signal)
+            threading.Thread(target=forward, name="oro-signal").start()
+
+        for signum in previous:
+            signal.signal(signum, on_signal)
         try:
             info = loop.wait_until_serving()
             tracing.startup("serving")

@@ -18,6 +18,7 @@ from oro_framework.hookspecs import hookimpl
 
 if TYPE_CHECKING:
     from oro_framework.host.app import Host
+    from oro_framework.host.bridge_settings import HttpIpcSettings
     from oro_framework.host.config import ConfigRegistry
     from oro_framework.host.lifecycle import LifecycleEvent
     from oro_framework.host.modules import JSModuleTable
@@ -59,6 +60,7 @@ def oro_register_permissions(permissions: PermissionRegistry) -> None:
 
 @hookimpl
 def oro_register_config(config: ConfigRegistry) -> None:
+    from oro_framework.host.bridge_settings import WebviewCorsSettings
     from oro_framework.host.builtin_settings import (
         ApplicationSettings,
         BuildSettings,
@@ -75,6 +77,7 @@ def oro_register_config(config: ConfigRegistry) -> None:
 
     config.add_settings(MetaSettings, section="meta")
     config.add_settings(WebviewSettings, section="webview")
+    config.add_settings(WebviewCorsSettings, section="webview")
     config.add_settings(ApplicationSettings, section="application")
     config.add_settings(BuildSettings, section="build")
     config.add_settings(WindowSettings, section="window")
@@ -111,6 +114,27 @@ def oro_configure(host: Host) -> None:
             f"when http.ipc.enable is true, got {len(key)}",
             key="http.ipc.shared_key",
             source=host.config.source("http.ipc.shared_key"),
+        )
+    _warn_of_http_ipc_reach(http_ipc)
+
+
+def _warn_of_http_ipc_reach(http_ipc: HttpIpcSettings) -> None:
+    """Oro lets ``http.ipc.host`` be any address; only the shared key then guards the bridge
+    from the network, which the user should know. A path without a port names no server."""
+    from oro_framework.host.bridge_settings import DEFAULT_IPC_PATH, is_loopback
+
+    if http_ipc.port and not is_loopback(http_ipc.host):
+        logger.warning(
+            "http.ipc.host %s is not a loopback address: other machines can reach the HTTP "
+            "IPC bridge on port %d, guarded by http.ipc.shared_key alone",
+            http_ipc.host,
+            http_ipc.port,
+        )
+    if not http_ipc.port and http_ipc.path != DEFAULT_IPC_PATH:
+        logger.warning(
+            "http.ipc.path %s is served on the bridge's own server only: set http.ipc.port "
+            "(the app's port keeps /ipc)",
+            http_ipc.path,
         )
 
 

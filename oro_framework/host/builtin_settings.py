@@ -15,8 +15,9 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Final, final
 
+from oro_framework.host.bridge_settings import HttpIpcSettings as HttpIpcSettings
 from oro_framework.host.build_paths import check_build_output
-from oro_framework.host.config import MIN_SECRET_LENGTH, positive_count, secret
+from oro_framework.host.config import positive_count
 from oro_framework.host.config.settings import setting
 from oro_framework.host.config.validators import not_negative, positive
 from oro_framework.host.memory import DEFAULT_MEMORY_BUDGET
@@ -55,6 +56,18 @@ _REFERRER_POLICIES: Final = frozenset(
 def _absolute_url_path(value: str) -> None:
     if not value.startswith("/"):
         raise ValueError(f"must start with '/', got {value!r}")
+
+
+def _navigator_path(value: str) -> None:
+    # A mount never takes the app's root nor the host's own prefixes (/ipc, /oro), and its
+    # path has no segment a URL would normalise away (a page could not name it as written).
+    segments = value.strip("/").split("/")
+    if not value.startswith("/") or value.strip("/") == "":
+        raise ValueError(f"must be a URL path below '/' such as '/docs', got {value!r}")
+    if any(part in ("", ".", "..") or "\\" in part or "\0" in part for part in segments):
+        raise ValueError(f"must be a plain URL path such as '/docs', got {value!r}")
+    if segments[0] in ("ipc", "oro"):
+        raise ValueError(f"/{segments[0]} is the host's own, got {value!r}")
 
 
 def _optional_url_path(value: str) -> None:
@@ -331,24 +344,13 @@ class WebviewSettings:
         "server; empty: no CORS headers, foreign origins refused.",
         validator=_origins,
     )
-
-
-@final
-@record
-class HttpIpcSettings:
-    """The HTTP IPC bridge (``[http.ipc]``): other processes calling routes with a shared key.
-    Checked by the host when it starts, used by the bridge."""
-
-    enable: bool = setting(
-        False,
-        "Let other processes call IPC routes over HTTP with the header X-ORO-Auth: <shared_key>.",
-    )
-    shared_key: str = setting(
-        "",
-        f"Key of the HTTP IPC bridge; at least {MIN_SECRET_LENGTH} characters when "
-        "http.ipc.enable is true.",
-        validator=secret,
-        repr=False,
+    navigator_mounts: dict[str, str] = setting(
+        {},
+        '[webview.navigator_mounts] "~/Documents/" = "/docs": a host folder (~ or $HOST_HOME, '
+        "$HOST_PROCESS_WORKING_DIRECTORY or a path relative to the app) served read-only to the "
+        "app's own pages at that URL path, as Oro's webview_navigator_mounts_*; links out of the "
+        "folder, dot files, Python and config files are not served (docs/security.md).",
+        validator=_navigator_path,
     )
 
 

@@ -134,6 +134,8 @@ class Resources:
     :param hidden_at_start: files never to serve under any name either, known by the device and
         inode they have now (the app's Python modules: many files, so each request compares
         with a set instead of calling ``stat`` on each).
+    :param url_prefix: the URL path ``root`` is served at (a navigator mount's ``/docs``), which
+        the redirects :meth:`locate` answers are below; empty for the app's root.
     """
 
     def __init__(
@@ -145,8 +147,10 @@ class Resources:
         cache_control: str,
         hidden: Iterable[Path] = (),
         hidden_at_start: Iterable[Path] = (),
+        url_prefix: str = "",
     ) -> None:
         self.root = root.resolve()
+        self.url_prefix = url_prefix
         self.default_index = default_index
         self.allow_any_route = allow_any_route
         self.cache_control = cache_control
@@ -306,7 +310,9 @@ class Resources:
             await send_not_found(send, headers)
             return
         if isinstance(found, str):
-            await send_redirect_page(send, found, query_string, headers, method=method)
+            await send_redirect_page(
+                send, self.url_prefix + found, query_string, headers, method=method
+            )
             return
         if found is None:
             self.report_missing(url_path, request_headers)

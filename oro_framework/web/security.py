@@ -1,5 +1,5 @@
 """Who may talk to the bridge: the launch token and session cookie, the Host, Origin and
-``Sec-Fetch-Site`` checks, and the HTTP IPC bridge key.
+``Sec-Fetch-Site`` checks, the HTTP IPC bridge key, and the CORS grants of other origins.
 
 Pure checks over header values, no I/O. :meth:`Gatekeeper.admit` applies them all and returns
 what it decided (an :data:`Admission`); the bridge only acts on that. ``docs/security.md``
@@ -40,6 +40,7 @@ __all__ = [
     "Access",
     "Admission",
     "Admitted",
+    "CorsAnswers",
     "CorsPreflight",
     "Gatekeeper",
     "LaunchRedirect",
@@ -61,6 +62,11 @@ BRIDGE_KEY_HEADER: Final = "x-oro-auth"
 
 _COOKIE_UNSAFE: Final = re.compile(r"[^A-Za-z0-9.\-]")
 _LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost")
+ORO_CORS_HEADERS: Final = (
+    "content-type, x-ipc-uri, x-oro-window, x-oro-auth, x-oro-stream-credit, "
+    "runtime-preload-injection"
+)
+"""The request headers oro's pages send, which a CORS preflight always allows."""
 # A browser labels a request it made on its own (address bar, bookmark, the window opening the
 # launch URL) "none", and one from our own pages "same-origin". Anything else came from another
 # site, or from another port of 127.0.0.1, which cookies treat as the same site.
@@ -111,6 +117,44 @@ class Admitted(NamedTuple):
 @final
 class CorsPreflight(NamedTuple):
     """A CORS preflight (``OPTIONS``) from a configured origin: answer it, nothing else."""
+
+
+@final
+class CorsAnswers(NamedTuple):
+    """The CORS headers of answers to the origins a :class:`Gatekeeper` lets call
+    (``webview.cors_*``).
+
+    :ivar origins: ``webview.cors_allowed_origins``: each answered with its own name, and with
+        ``allow_credentials``, so that its pages may call with the session.
+    :ivar allow_credentials: ``webview.cors_allow_credentials``.
+    :ivar allow_methods: the ``Access-Control-Allow-Methods`` of a preflight's answer.
+    :ivar allow_headers: the ``Access-Control-Allow-Headers`` of a preflight's answer.
+    """
+
+    origins: frozenset[str] = frozenset()
+    allow_credentials: bool = True
+    allow_methods: str = "GET, POST, PUT, DELETE"
+    allow_headers: str = ORO_CORS_HEADERS
+
+    def grant(self, origin: str) -> list[tuple[bytes, bytes]]:
+        """The headers of an answer to ``origin``, which the gatekeeper let call: its own name
+        for a configured origin, else (``cors_allow_all``) ``*``, which browsers never pair with
+        cookies."""
+        if origin not in self.origins:
+            return [(b"access-control-allow-origin", b"*")]
+        grant = [(b"access-control-allow-origin", origin.encode("latin-1"))]
+        if self.allow_credentials:
+            grant.append((b"access-control-allow-credentials", b"true"))
+        grant.append((b"vary", b"Origin"))
+        return grant
+
+    def preflight(self) -> list[tuple[bytes, bytes]]:
+        """The headers of a preflight's answer, besides :meth:`grant`'s."""
+        return [
+            (b"access-control-allow-methods", self.allow_methods.encode()),
+            (b"access-control-allow-headers", self.allow_headers.encode()),
+            (b"access-control-max-age", b"600"),
+        ]
 
 
 @final
@@ -227,7 +271,13 @@ class Gatekeeper:
         tokens of :func:`window_launch_token`, each single-use as well.
     :param bridge_key: ``http.ipc.shared_key`` when ``http.ipc.enable`` is true, else ``None``.
     :param cors_origins: origins allowed to call the bridge cross-origin
-        (``webview.cors_allowed_origins``).
+        (``webview.cors_allowed_origins``), with the session.
+    :param cors_allow_all: any origin may call it, but never with the session: only with a
+        credential of its own, the bridge key or a mounted app's (``webview.cors_allow_all``,
+        ``http.ipc.allow_cors``).
+    :param host_names: the names the ``Host`` header may give this server (with the port);
+        loopback's by default.
+    :param cors_hint: how a refused origin's message says to let it in.
     :param cookie_name: the session cookie's name.
     :param session_key: a secret that signs session ids instead of this gatekeeper remembering
         them (:func:`signed_session`): a gatekeeper given the same key accepts them too. ``oro
@@ -241,6 +291,9 @@ class Gatekeeper:
         launch_token: str,
         bridge_key: str | None = None,
         cors_origins: Iterable[str] = (),
+        cors_allow_all: bool = False,
+        host_names: Iterable[str] = _LOOPBACK_NAMES,
+        cors_hint: str = "add it to webview.cors_allowed_origins to let it call the app",
         cookie_name: str = SESSION_COOKIE,
         session_key: str | None = None,
         window_credentials: WindowCredentials | None = None,
@@ -254,6 +307,9 @@ class Gatekeeper:
         self._sessions: list[str] = []
         self._session_key = session_key
         self.cors_origins = frozenset(cors_origins)
+        self.cors_allow_all = cors_allow_all
+        self._host_names = tuple(host_names)
+        self._cors_hint = cors_hint
         self.cookie_name = cookie_name
         """The session cookie's name (:func:`session_cookie_name` for an app)."""
 
@@ -306,6 +362,9 @@ class Gatekeeper:
             return Refused(error, RefusalReason.FOREIGN)
         if method == "OPTIONS" and self.is_cors_origin(origin):
             return _PREFLIGHT
+        # An origin let in by cors_allow_all alone calls with a credential of its own: its page
+        # may be another port of 127.0.0.1, whose requests carry our cookie (same site).
+        session = origin is None or origin in self.cors_origins or origin == f"http://{host}"
         if launch_token is not None and method in ("GET", "HEAD"):
             window = self._spend(launch_token)
             credential = None if window is None else self.window_credentials.issue(window)
@@ -315,7 +374,7 @@ class Gatekeeper:
                 return Refused(_spent_token(), RefusalReason.LAUNCH_TOKEN)
             return LaunchRedirect(self._new_session(), credential)
         try:
-            access = self.authorize(headers, is_ipc=is_ipc)
+            access = self.authorize(headers, is_ipc=is_ipc, session=session)
         except SecurityError as error:
             if authenticate is not None and authenticate(headers):
                 return _BY_MOUNT_CREDENTIAL
@@ -335,18 +394,17 @@ class Gatekeeper:
 
     def check_host(self, host: str | None, port: int) -> str:
         """The ``Host`` header must name this server: ``127.0.0.1:<port>`` or
-        ``localhost:<port>``. A DNS-rebinding page reaches us under its own name and fails here.
+        ``localhost:<port>`` (or another of ``host_names``). A DNS-rebinding page reaches us
+        under its own name and fails here.
 
-        :returns: ``host``, checked.
+        :returns: ``host``, checked, in lower case.
         :raises SecurityError: anything else, or no ``Host`` at all.
         """
-        allowed = {f"{name}:{port}" for name in _LOOPBACK_NAMES}
+        allowed = {f"{name}:{port}" for name in self._host_names}
         if host is None or host.lower() not in allowed:
-            raise SecurityError(
-                f"Host {host!r} is not this app's address: expected 127.0.0.1:{port} "
-                f"or localhost:{port}"
-            )
-        return host
+            expected = " or ".join(sorted(allowed))
+            raise SecurityError(f"Host {host!r} is not this app's address: expected {expected}")
+        return host.lower()
 
     def check_origin(self, origin: str | None, host: str) -> None:
         """A present ``Origin`` must be the app's own (``http://<Host>``) or a configured CORS
@@ -354,11 +412,10 @@ class Gatekeeper:
 
         :raises SecurityError: a foreign origin, including ``null`` (sandboxed frames, files).
         """
-        if origin is None or origin == f"http://{host.lower()}" or origin in self.cors_origins:
+        if origin is None or origin == f"http://{host}" or self.is_cors_origin(origin):
             return
         raise SecurityError(
-            f"Origin {origin!r} is not this app's origin http://{host}; "
-            "add it to webview.cors_allowed_origins to let it call the app"
+            f"Origin {origin!r} is not this app's origin http://{host}; {self._cors_hint}"
         )
 
     def check_fetch_site(self, fetch_site: str | None, origin: str | None) -> None:
@@ -373,7 +430,7 @@ class Gatekeeper:
         """
         if fetch_site is None or fetch_site in _TRUSTED_FETCH_SITES:
             return
-        if origin is not None and origin in self.cors_origins:
+        if self.is_cors_origin(origin):
             return
         raise SecurityError(
             f"Request from another site (Sec-Fetch-Site: {fetch_site}) refused; "
@@ -381,7 +438,9 @@ class Gatekeeper:
         )
 
     def is_cors_origin(self, origin: str | None) -> bool:
-        return origin is not None and origin in self.cors_origins
+        """Whether ``origin`` may call cross-origin (configured, or any with
+        ``cors_allow_all``)."""
+        return origin is not None and (self.cors_allow_all or origin in self.cors_origins)
 
     # ---------------------------------------------------------------------------------------
     # Who is asking
@@ -428,13 +487,17 @@ class Gatekeeper:
         matches = [_equal(value, session) for session in self._sessions]
         return any(matches)
 
-    def authorize(self, headers: Mapping[str, str], *, is_ipc: bool) -> Access:
+    def authorize(
+        self, headers: Mapping[str, str], *, is_ipc: bool, session: bool = True
+    ) -> Access:
         """Decide whether a request (after the origin checks) may be served.
 
         An ``X-ORO-Auth`` header on ``/ipc`` is judged on its own when the HTTP IPC bridge is
         enabled: right key → :attr:`Access.BRIDGE_KEY`, wrong key → refused even with a
         session. When the bridge is disabled the header grants nothing.
 
+        :param session: the session cookie may count (not for an origin that only
+            ``cors_allow_all`` lets call).
         :raises SecurityError: no valid session cookie and no valid bridge key.
         """
         key = headers.get(BRIDGE_KEY_HEADER)
@@ -442,6 +505,11 @@ class Gatekeeper:
             if _equal(key, self._bridge_key):
                 return Access.BRIDGE_KEY
             raise SecurityError("X-ORO-Auth does not match http.ipc.shared_key")
+        if not session:
+            raise SecurityError(
+                f"Origin {headers.get('origin')!r} may call the app only with a credential of "
+                "its own (webview.cors_allow_all): the session is the app's own pages' alone"
+            )
         if self.has_session(headers.get("cookie")):
             return Access.SESSION
         raise SecurityError(

@@ -20,12 +20,15 @@ from collections.abc import Awaitable, Callable
 from typing import Final, NamedTuple, final
 
 import anyio
-from anyio.abc import TaskStatus
+from anyio.abc import TaskGroup, TaskStatus
 
 from oro_framework.host.app import Host
+from oro_framework.host.bridge_settings import HttpIpcSettings
 from oro_framework.host.builtin_settings import IpcSettings
+from oro_framework.host.errors import ConfigError
 from oro_framework.web.asgi import Receive, Scope, Send
 from oro_framework.web.bridge import Bridge, PreloadArgs
+from oro_framework.web.bridge.http_ipc import HttpIpcServer
 from oro_framework.web.http_server import serve_http
 from oro_framework.web.ports import LISTEN_BACKLOG, LOOPBACK
 from oro_framework.web.security import LAUNCH_PARAMETER
@@ -119,6 +122,8 @@ async def serve_app(
     :param session_key: signs session ids so that another run given the same key accepts them
         (``oro dev`` restarting the host).
     :raises OSError: the port cannot be bound (already in use, not permitted).
+    :raises ConfigError: ``http.ipc.port`` cannot be bound: the HTTP IPC bridge's own server
+        (:class:`~oro_framework.web.bridge.http_ipc.HttpIpcServer`) starts with the app's.
     """
     launch_token = secrets.token_urlsafe(32)
     bridge = Bridge(
@@ -138,8 +143,39 @@ async def serve_app(
             )
         )
         logger.info("serving %s on http://%s:%d", host.app_dir, LOOPBACK, bound)
+        await _serve_http_ipc(bridge, task_group)
         info = ServerInfo(bound, launch_token)
         # Windows created from now on open pages of this origin, each with a launch URL of its
         # own, whoever runs the server (oro run, the test kit).
         host.windows.set_origin(info.origin, launch_token)
         task_status.started(info)
+
+
+async def _serve_http_ipc(bridge: Bridge, task_group: TaskGroup) -> None:
+    """Start the HTTP IPC bridge's own server when ``http.ipc`` names a port.
+
+    :raises ConfigError: the port cannot be bound on ``http.ipc.host``.
+    """
+    host = bridge.host
+    settings = host.settings(HttpIpcSettings)
+    if not (settings.enable and settings.port):
+        return
+    try:
+        await task_group.start(
+            functools.partial(
+                serve_http,
+                HttpIpcServer(bridge, settings),
+                host=settings.host,
+                port=settings.port,
+                backlog=LISTEN_BACKLOG,
+                limits=WireLimits(max_header_bytes=_MAX_HEADER_BYTES),
+            )
+        )
+    except OSError as error:
+        raise ConfigError(
+            f"the HTTP IPC bridge cannot listen on {settings.host}:{settings.port}: "
+            f"{error.strerror or error}; choose another http.ipc.port",
+            key="http.ipc.port",
+            source=host.config.source("http.ipc.port"),
+        ) from None
+    logger.info("HTTP IPC bridge on http://%s:%d%s", settings.host, settings.port, settings.path)

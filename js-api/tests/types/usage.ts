@@ -26,6 +26,8 @@ import { Path, cwd as pathCwd, HOME } from 'oro:path'
 import { env, ProcessEnvironmentEvent } from 'oro:process'
 import oroTest from 'oro:test'
 import { lookupSync } from 'oro:mime'
+import semver, { satisfies, type SemVer } from 'oro:semver'
+import toml, { parse as parseToml, TomlLocalDate } from 'oro:toml'
 import { createRequire, Module, builtinModules, isBuiltin } from 'node:module'
 import { Package, Loader as ModuleSourceLoader } from 'oro:commonjs'
 
@@ -159,6 +161,11 @@ async function main (): Promise<void> {
     console.log(found, mode)
   })
   console.log(lookupSync('png').map((result) => result.mime))
+  const version: SemVer | null = semver.parse('1.2.3-beta.1')
+  const next: string | null = semver.inc('1.2.3', 'prerelease', 'beta')
+  const config = parseToml('day = 1979-05-27', { maxLength: 1024, reviver: (key, value) => value })
+  const day: boolean = config.day instanceof TomlLocalDate
+  console.log(version?.prerelease, next, satisfies('1.2.3', '^1'), day, toml.stringify({ a: 1 }))
   const requireHere = createRequire(import.meta.url)
   const where2: string = requireHere.resolve('./x', { paths: ['/lib'] })
   const lookups: string[] | null = requireHere.resolve.paths('x')

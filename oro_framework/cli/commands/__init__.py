@@ -84,6 +84,17 @@ OWN_COMMANDS: Final[Mapping[str, OwnCommand]] = {
         "Read and edit oro.toml (keys as 'section.key' or flattened 'section_key'); an app's "
         "oro.ini or socket.ini is read too.",
     ),
+    "clean": OwnCommand(
+        "clean",
+        "Remove what oro built and cached for the app in APP_DIR (default: the current "
+        "directory): the build steps' output, staging folders a killed build left, and the web "
+        "engine's HTTP cache of the app.",
+    ),
+    "stop": OwnCommand(
+        "stop",
+        "Stop the app in APP_DIR (default: the current directory) that `oro run` or `oro dev` "
+        "started, as Ctrl-C would: its windows close and its services stop first.",
+    ),
     "doctor": OwnCommand(
         "doctor",
         "Report what this machine offers (Python, GUI backends, Chromium for tests, and what "

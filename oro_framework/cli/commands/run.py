@@ -31,6 +31,7 @@ from oro_framework.cli.common import (
     with_webview,
 )
 from oro_framework.cli.page_debugging import configure_page_debugging
+from oro_framework.cli.running_copies import announce_copy
 from oro_framework.gui.display import check_display, has_display
 from oro_framework.gui.engines import (
     choose_engine,
@@ -171,6 +172,9 @@ def run(
         lock = _take_single_instance(host, urls)
         if lock is None:
             return
+    # `oro stop` finds this copy (oro dev's child: its parent is the one announced).
+    bundle = host.settings(MetaSettings).bundle_identifier
+    announced = None if dev_child else announce_copy(bundle)
     try:
         _prepare_resources(host, build_first=build_first)
         runner = AppRunner(
@@ -198,6 +202,8 @@ def run(
     finally:
         if lock is not None:
             lock.release()
+        if announced is not None:
+            announced.release()
     _restart_into_update(host, urls)
     if code:
         raise SystemExit(code)

@@ -100,8 +100,9 @@ _KEY_REASONS: Final[dict[tuple[str, str], str]] = {
 _WITHOUT_PLUGIN: Final[dict[tuple[str, str], str]] = {
     ("linux", "cmd"): "oro starts the backend process with the oro-process plugin "
     "(process.backend.cmd), which is not installed",
-    ("webview.navigator.mounts", "*"): "oro-fs's mounts (filesystem.mounts) take host folders, "
-    "and the oro-fs plugin is not installed",
+    ("webview.navigator.mounts", "*"): "the folder is served at its path "
+    "(webview.navigator_mounts), but oro:fs reaches it only with the oro-fs plugin "
+    "(filesystem.mounts), which is not installed",
 }
 """Why an Oro key that a plugin takes sets nothing when that plugin is missing, by ``(section,
 key)`` (``"*"``: the whole section). Words for the user only: the plugins declare the keys'
@@ -112,6 +113,7 @@ _EXTENSION_SECTIONS: Final = ("build.extensions", "build.extensions.linux")
 Linux: the names are the app's extensions here, the sources are not built."""
 _EXTENSION_PERMISSION: Final = ("permissions", "allow_extension")
 _ORO_GLOBALS: Final = ("webview", "oro_globals")
+_NAVIGATOR_MOUNTS: Final = "webview.navigator.mounts"
 
 
 def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> MappedIni:
@@ -140,6 +142,10 @@ def map_ini(document: IniDocument, registry: ConfigRegistry, path: Path) -> Mapp
             continue  # an empty value sets nothing, in the runtime as here
         if (section, key) == ("build", "input") and ("build", "copy") in document.values:
             continue  # [build] copy is the newer name of the same thing
+        if section == _NAVIGATOR_MOUNTS:
+            # The host serves the folder at its navigator path; oro-fs, when installed, also
+            # makes it a root of oro:fs (the section's wildcard key, below).
+            _add(mapped, registry, ("webview", "navigator_mounts", key), origin)
         rule = _SPECIAL.get((section, key)) or _SPECIAL.get((section, "*"))
         if rule is not None:
             rule(mapped, registry, origin)

@@ -2,11 +2,11 @@
 declared key (:func:`load_config`), or, before the plugins load, the few keys that decide what
 loads (:func:`load_early`), the same way from the same parse of the file.
 
-Precedence, lowest first: key defaults (declared by plugins) < ``oro.toml`` <
-``[<section>.<platform>]`` override tables < the secrets file (``ORO_SECRETS_FILE`` or
-``[oro] secrets_file``, outside the app's resources) < ``ORO_<FLATTENED_KEY>`` environment
-variables < per-key alias variables such as ``FS_SANDBOX`` < CLI overrides. Keys are addressed
-either dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
+Precedence, lowest first: key defaults (declared by plugins) < the user's config (a few keys,
+:mod:`.user_file`) < ``oro.toml`` < ``[<section>.<platform>]`` override tables < the secrets file
+(``ORO_SECRETS_FILE`` or ``[oro] secrets_file``, outside the app's resources) <
+``ORO_<FLATTENED_KEY>`` variables < alias variables (``FS_SANDBOX``) < CLI overrides. Keys are
+addressed dotted (``webview.root``) or flattened as in the Oro Runtime (``webview_root``).
 
 Values are checked once every layer is applied, so that ``ORO_*`` and ``-c`` can replace a file's
 value that fails its checks (as ``.sscrc``'s ``[settings]`` replace ``socket.ini``'s before Socket
@@ -54,6 +54,7 @@ from oro_framework.host.config.keys import (
     flatten_key,
 )
 from oro_framework.host.config.references import SecretReference, parse_reference
+from oro_framework.host.config.user_file import user_config_file
 from oro_framework.host.config.values import describe_value, parse_text_value
 from oro_framework.host.errors import ConfigError, ConfigWarning
 from oro_framework.records import record
@@ -124,7 +125,7 @@ def load_config(
         expected type.
     """
     environ = environ or {}
-    layer = _defaults(registry)
+    layer = _defaults(registry, environ, platform)
     named_secrets: tuple[str, str] | None = None
     if path is not None and (content is not None or path.is_file()):
         named_secrets = _apply_file(registry, layer, path, platform, content)
@@ -177,7 +178,7 @@ def load_early(
     registry = ConfigRegistry()
     for cls, section in settings.items():
         registry.add_settings(cls, section=section)
-    layer = _defaults(registry, early=True)
+    layer = _defaults(registry, environ or {}, platform, early=True)
     if path is not None and path.is_file():
         _apply_file(registry, layer, path, platform)
     _apply_environment(registry, layer, environ or {})
@@ -186,14 +187,16 @@ def load_early(
     return Config(registry, layer.values, layer.sources)
 
 
-def _defaults(registry: ConfigRegistry, *, early: bool = False) -> _Layer:
-    """The first layer: every declared key with a default, at its default."""
+def _defaults(
+    registry: ConfigRegistry, environ: Mapping[str, str], platform: str, *, early: bool = False
+) -> _Layer:
+    """The first layers: every declared key with a default, at its default; the user's config."""
     defaults = [key for key in registry if _has_default(key)]
-    return _Layer(
-        {key.name: key.default for key in defaults},
-        dict.fromkeys((key.name for key in defaults), "default"),
-        early=early,
-    )
+    sources = dict.fromkeys((key.name for key in defaults), "default")
+    layer = _Layer({key.name: key.default for key in defaults}, sources, early=early)
+    if (user_file := user_config_file(environ)) is not None:
+        _apply_file(registry, layer, user_file, platform, is_app_file=False)
+    return layer
 
 
 def _apply_overrides(registry: ConfigRegistry, layer: _Layer, overrides: Mapping[str, Any]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Final
 from urllib.parse import quote, urlencode
 
 from oro_framework.host.errors import IPCError
@@ -15,14 +14,15 @@ from oro_framework.web.asgi import HeaderList, Scope, Send, send_response, start
 from oro_framework.web.bridge.call import TEXT
 from oro_framework.web.bridge.coalesce import Put, send_coalesced
 from oro_framework.web.bridge.files import send_file
-from oro_framework.web.security import LAUNCH_PARAMETER, Gatekeeper, LaunchRedirect, Refused
+from oro_framework.web.security import (
+    LAUNCH_PARAMETER,
+    CorsAnswers,
+    Gatekeeper,
+    LaunchRedirect,
+    Refused,
+)
 
 __all__ = ["launch", "preflight", "refuse", "refuse_page", "send_wire"]
-
-_CORS_ALLOWED_HEADERS: Final = (
-    "content-type, x-ipc-uri, x-oro-window, x-oro-auth, x-oro-stream-credit, "
-    "runtime-preload-injection"
-)
 
 
 async def refuse(
@@ -49,14 +49,8 @@ async def refuse_page(send: Send, error: IPCError, base: HeaderList) -> None:
     await send_response(send, error.status, body, base, media_type=TEXT)
 
 
-async def preflight(send: Send, base: HeaderList) -> None:
-    headers = [
-        *base,
-        (b"access-control-allow-methods", b"GET, POST, PUT, DELETE"),
-        (b"access-control-allow-headers", _CORS_ALLOWED_HEADERS.encode()),
-        (b"access-control-max-age", b"600"),
-    ]
-    await send_response(send, 204, b"", headers)
+async def preflight(send: Send, base: HeaderList, cors: CorsAnswers) -> None:
+    await send_response(send, 204, b"", [*base, *cors.preflight()])
 
 
 async def launch(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Final, NamedTuple, TypeAlias, final
 
 from oro_framework.host.app import Host
+from oro_framework.host.bridge_settings import WebviewCorsSettings
 from oro_framework.host.builtin import JS_API_DIRECTORIES
 from oro_framework.host.builtin_settings import (
     HttpIpcSettings,
@@ -41,12 +42,15 @@ from oro_framework.web.bridge.held import HeldConnections
 from oro_framework.web.bridge.missing_modules import MissingModules
 from oro_framework.web.csp import adapt_policy
 from oro_framework.web.import_maps import AppImportMap, import_map_candidates
+from oro_framework.web.navigator_mounts import NavigatorMounts
 from oro_framework.web.preload import build_import_map
 from oro_framework.web.resources import Resources
 from oro_framework.web.security import (
     LAUNCH_PARAMETER,
+    ORO_CORS_HEADERS,
     Access,
     Admitted,
+    CorsAnswers,
     CorsPreflight,
     Gatekeeper,
     LaunchRedirect,
@@ -179,17 +183,27 @@ class Bridge:
     ) -> None:
         webview = host.settings(WebviewSettings)
         http_ipc = host.settings(HttpIpcSettings)
+        cors = host.settings(WebviewCorsSettings)
         self.host = host
         self.gatekeeper = Gatekeeper(
             launch_token=launch_token,
             bridge_key=http_ipc.shared_key if http_ipc.enable else None,
             cors_origins=webview.cors_allowed_origins,
+            cors_allow_all=cors.cors_allow_all,
             cookie_name=session_cookie_name(host.settings(MetaSettings).bundle_identifier),
             session_key=session_key,
             window_credentials=host.windows.credentials,
         )
         if session_key is not None:
             host.windows.credentials.use_key(session_key)
+        extra_headers = cors.cors_allow_headers.strip()
+        self.cors = CorsAnswers(
+            self.gatekeeper.cors_origins,
+            allow_credentials=cors.cors_allow_credentials,
+            allow_methods=cors.cors_allow_methods,
+            allow_headers=ORO_CORS_HEADERS + (f", {extra_headers}" if extra_headers else ""),
+        )
+        """The CORS headers of answers to other origins (``webview.cors_*``)."""
         self.resources = Resources(
             host.paths.resources,
             default_index=webview.default_index,
@@ -198,6 +212,13 @@ class Bridge:
             hidden=_secret_files(host),
             hidden_at_start=_app_module_files(host.app_dir),
         )
+        self.navigator_mounts = NavigatorMounts(
+            webview.navigator_mounts,
+            app_dir=host.app_dir,
+            home=Path.home(),
+            cache_control=webview.cache_control,
+        )
+        """Host folders the pages read at paths of their own (``webview.navigator_mounts``)."""
         ipc = host.settings(IpcSettings)
         self.max_body_bytes = ipc.max_body_bytes
         self.held = HeldConnections(
@@ -272,11 +293,7 @@ class Bridge:
             headers.append((b"referrer-policy", self.referrer_policy.encode()))
         origin = request_headers.get("origin")
         if origin is not None and self.gatekeeper.is_cors_origin(origin):
-            headers += [
-                (b"access-control-allow-origin", origin.encode("latin-1")),
-                (b"access-control-allow-credentials", b"true"),
-                (b"vary", b"Origin"),
-            ]
+            headers += self.cors.grant(origin)
         return headers
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -314,7 +331,7 @@ class Bridge:
             family = next(family for family in PATH_FAMILIES if family.claims(call))
             await family.serve(call)
         elif isinstance(admission, CorsPreflight):
-            await preflight(send, base)
+            await preflight(send, base, self.cors)
         elif isinstance(admission, LaunchRedirect):
             await launch(self.gatekeeper, scope, send, query, base, admission)
         elif admission.reason is RefusalReason.LAUNCH_TOKEN:

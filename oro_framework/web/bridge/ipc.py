@@ -6,7 +6,13 @@ from collections.abc import Mapping
 from typing import Final
 
 from oro_framework.host.envelope import encode_result
-from oro_framework.host.errors import IPCError, NotSupportedError, OutOfRangeError
+from oro_framework.host.errors import (
+    InvalidArgumentError,
+    IPCError,
+    NotFoundError,
+    NotSupportedError,
+    OutOfRangeError,
+)
 from oro_framework.host.exchange import (
     IPC_URI_HEADER,
     QUERY_RESERVED,
@@ -18,6 +24,7 @@ from oro_framework.host.exchange import (
     last_value,
     request_fields,
     request_id_of,
+    window_index,
     wire_reply,
 )
 from oro_framework.host.launch import WINDOW_CREDENTIAL_HEADER, WINDOW_CREDENTIAL_PARAMETER
@@ -40,7 +47,7 @@ from oro_framework.web.bridge.flow import ACK_ROUTE, CREDIT_HEADER, parse_ack, s
 from oro_framework.web.bridge.held import answer_within_limit
 from oro_framework.web.security import BRIDGE_KEY_HEADER
 
-__all__ = ["IPC_METHODS", "serve"]
+__all__ = ["IPC_METHODS", "WINDOW_INDEX_HEADER", "serve"]
 
 IPC_METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
 # A client that sends a too-large body usually reads the answer only once it has sent it all;
@@ -48,6 +55,9 @@ IPC_METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
 # a connection reset. Beyond it the connection is dropped.
 _DISCARD_LIMIT: Final = 1024 * 1024
 _HANDLER_HIDDEN_HEADERS: Final = frozenset({"cookie", BRIDGE_KEY_HEADER, WINDOW_CREDENTIAL_HEADER})
+WINDOW_INDEX_HEADER: Final = "x-ipc-window-index"
+"""The window a bridge-key request acts for (Oro's ``X-IPC-Window-Index``); a page's request
+proves its window by its credential instead, and this header names none for it."""
 
 
 async def serve(call: Call) -> None:
@@ -70,6 +80,14 @@ async def serve(call: Call) -> None:
     if route == ACK_ROUTE:
         await _acknowledge(call, base, pairs)
         return
+    by_bridge_key = call.bridge.gatekeeper.is_bridge_key(headers)
+    try:
+        window = _window(call, by_bridge_key=by_bridge_key)
+    except IPCError as error:
+        await send_wire(
+            send, base, error_reply(error, source=route, request_id=request_id_of(pairs))
+        )
+        return
     host = call.bridge.host
     # Bodies are capped one by one (ipc.max_body_bytes); their sum is held in the host's
     # budget, so that many concurrent uploads cannot take the host's memory either.
@@ -84,7 +102,33 @@ async def serve(call: Call) -> None:
                 call.receive, send, base, error_reply(error, source=route, request_id=request_id)
             )
             return
-        await _dispatch(call, base, route, pairs, body, held)
+        await _dispatch(call, base, route, pairs, body, held, window, by_bridge_key)
+
+
+def _window(call: Call, *, by_bridge_key: bool) -> int | None:
+    """The window a request acts for: the one its credential proves, or for the bridge key's
+    outside process the open window ``X-IPC-Window-Index`` names (none named: none).
+
+    :raises InvalidArgumentError: the header is no window index.
+    :raises NotFoundError: ``ERR_NO_WINDOW``, no open window has that index.
+    """
+    named = call.headers.get(WINDOW_INDEX_HEADER)
+    if not by_bridge_key or named is None:
+        query_credential = last_value(call.query, WINDOW_CREDENTIAL_PARAMETER)
+        return call.bridge.gatekeeper.window_of(call.headers, query_credential)
+    index = window_index(named)
+    if index is None:
+        raise InvalidArgumentError.invalid("X-IPC-Window-Index", "a window index (0 to 999999999)")
+    window = next(
+        (window for window in call.bridge.host.windows.windows if window.index == index), None
+    )
+    if window is None or not window.is_open:
+        raise NotFoundError(
+            f"X-IPC-Window-Index: no open window has index {index}",
+            code="ERR_NO_WINDOW",
+            targetWindowIndex=index,
+        )
+    return index
 
 
 async def _dispatch(
@@ -94,8 +138,10 @@ async def _dispatch(
     pairs: list[tuple[str, str]],
     body: bytes,
     memory: MemoryReservation,
+    window: int | None,
+    by_bridge_key: bool,
 ) -> None:
-    host, headers, query, send = call.bridge.host, call.headers, call.query, call.send
+    host, headers, send = call.bridge.host, call.headers, call.send
     request = Request(
         host=host,
         headers={
@@ -107,12 +153,10 @@ async def _dispatch(
             reserved=QUERY_RESERVED,
             transport="http",
             body=body,
-            window=call.bridge.gatekeeper.window_of(
-                headers, last_value(query, WINDOW_CREDENTIAL_PARAMETER)
-            ),
+            window=window,
         ),
         # Admitted with the header means admitted by it: a wrong key is refused outright.
-        by_bridge_key=call.bridge.gatekeeper.is_bridge_key(headers),
+        by_bridge_key=by_bridge_key,
         # The body's reservation: its parse and the encoded answer are held in it too, and
         # given back when the answer is out.
         memory=memory,
@@ -135,7 +179,9 @@ async def _dispatch(
     # A call that has not answered holds one of the connections all windows share: one page
     # may hold only so many (ipc.max_held_connections_per_page, bridge/held.py).
     connections = call.bridge.held
-    page = connections.page_of(request.window, by_bridge_key=request.by_bridge_key)
+    # The outside process is not counted, whichever window it names: it takes no page's places.
+    window = None if request.by_bridge_key else request.window
+    page = connections.page_of(window, by_bridge_key=request.by_bridge_key)
     await answer_within_limit(
         connections, page, send, answer, base=base, source=route, request_id=request.id
     )

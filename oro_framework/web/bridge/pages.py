@@ -13,6 +13,7 @@ from oro_framework.host.exchange import last_value, window_index
 from oro_framework.web.asgi import HeaderList, send_not_allowed
 from oro_framework.web.bridge.call import Call
 from oro_framework.web.csp import adapt_policy
+from oro_framework.web.file_responses import send_not_found, send_redirect_page
 from oro_framework.web.preload import (
     inject_preload,
     is_preload_disabled,
@@ -34,12 +35,27 @@ async def serve(call: Call) -> None:
     if call.method not in ("GET", "HEAD"):
         await send_not_allowed(call.send, call.base, "GET, HEAD")
         return
+    resources, url_path = call.bridge.resources, call.path
+    mounted = call.bridge.navigator_mounts.find(call.path)
+    if mounted is not None:
+        # A mounted folder is the user's data: a Service Worker script fetch without a
+        # session gets none of it, and the mount's own path is its folder's (/docs → /docs/).
+        if call.worker_script:
+            await send_not_found(call.send, call.base)
+            return
+        resources, url_path = mounted
+        if not url_path:
+            query = call.scope.get("query_string", b"")
+            await send_redirect_page(
+                call.send, call.path + "/", query, call.base, method=call.method
+            )
+            return
     transform, html_headers = await _html_handling(call.bridge, call)
-    await call.bridge.resources.serve(
+    await resources.serve(
         call.send,
         call.headers,
         method=call.method,
-        url_path=call.path,
+        url_path=url_path,
         query_string=call.scope.get("query_string", b""),
         headers=call.base,
         html_headers=html_headers,
@@ -80,6 +96,7 @@ def _page_args(bridge: Bridge, index: int, origin: str) -> dict[str, Any]:
     extra = dict(bridge.preload_args(index)) if bridge.preload_args is not None else {}
     # The schemes plugins serve: the preload maps the page's fetch of their URLs.
     extra["schemes"] = [scheme.name for scheme in host.schemes]
+    extra["mounts"] = bridge.navigator_mounts.listing()
     extra.update(host.hooks.page_args(host, window=index, origin=origin))
     return page_args(host.config, index=index, origin=origin, extra=extra)
 

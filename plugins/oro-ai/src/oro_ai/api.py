@@ -16,6 +16,7 @@ from oro_ai.errors import APIError
 from oro_ai.limits import RateLimiter
 from oro_ai.local_answers import LocalAnswers
 from oro_ai.pool import ModelManager
+from oro_ai.query import accepts_event_stream, query_fields
 from oro_ai.requests import (
     Defaults,
     check_embedding_size,
@@ -93,13 +94,18 @@ class LlamaAPI:
         self._routes: dict[tuple[str, str], _Handler] = {
             ("GET", "/health"): self._health,
             **({("GET", "/metrics"): self._metrics} if enable_metrics else {}),
-            ("POST", "/tokenize"): self._tokenize,
-            ("POST", "/detokenize"): self._detokenize,
             ("GET", "/v1/models"): self._models,
-            ("POST", "/v1/chat/completions"): self._chat,
-            ("POST", "/v1/completions"): self._completions,
-            ("POST", "/v1/embeddings"): self._embeddings,
         }
+        # As under the Oro Runtime, these take their fields as query parameters too, and GET
+        # (nothing but query parameters) as well as POST.
+        for path, handler in (
+            ("/tokenize", self._tokenize),
+            ("/detokenize", self._detokenize),
+            ("/v1/chat/completions", self._chat),
+            ("/v1/completions", self._completions),
+            ("/v1/embeddings", self._embeddings),
+        ):
+            self._routes["POST", path] = self._routes["GET", path] = handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -159,12 +165,35 @@ class LlamaAPI:
     # Plumbing
     # ------------------------------------------------------------------------------------------
 
+    async def _fields(
+        self, scope: Scope, receive: Receive, held: MemoryReservation, *, streams: bool = False
+    ) -> dict[str, Any]:
+        """The request's fields: its JSON body (a POST's), with its query parameters for the
+        fields the body leaves out. A GET has the query parameters alone, and so may a POST
+        without a body.
+
+        :param streams: the endpoint streams: ``Accept: text/event-stream`` then asks for a
+            stream when no field says otherwise.
+        :raises APIError: a body or query that is not valid.
+        """
+        query = query_fields(scope)
+        body = (
+            await self._json_body(scope, receive, held, empty_ok=bool(query))
+            if scope["method"] == "POST"
+            else {}
+        )
+        fields = {**query, **body}
+        if streams and "stream" not in fields and accepts_event_stream(scope):
+            fields["stream"] = True
+        return fields
+
     async def _json_body(
-        self, scope: Scope, receive: Receive, held: MemoryReservation
+        self, scope: Scope, receive: Receive, held: MemoryReservation, *, empty_ok: bool = False
     ) -> dict[str, Any]:
         """The request's JSON object, reserved in ``held``: as much as it says it is (or the
         most it may be) before it is read, then what it was.
 
+        :param empty_ok: an empty body is ``{}`` (the fields are in the query).
         :raises OutOfMemoryError: the host's budget has no room for it.
         """
         declared = next(
@@ -178,6 +207,8 @@ class LlamaAPI:
         except OutOfRangeError as error:
             raise APIError(413, "request_too_large", error.message) from None
         held.resize(len(raw) * JSON_HELD_PER_BYTE)
+        if not raw.strip() and empty_ok:
+            return {}
         try:
             body = json.loads(raw or b"null")
         except (ValueError, UnicodeDecodeError) as error:
@@ -256,7 +287,7 @@ class LlamaAPI:
     async def _tokenize(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
-        body = await self._json_body(scope, receive, held)
+        body = await self._fields(scope, receive, held)
         content = body.get("content", body.get("text"))
         if not isinstance(content, str):
             raise APIError(422, "invalid_type", "'content' must be a string", param="content")
@@ -272,7 +303,7 @@ class LlamaAPI:
     async def _detokenize(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
-        body = await self._json_body(scope, receive, held)
+        body = await self._fields(scope, receive, held)
         tokens = body.get("tokens")
         if not isinstance(tokens, list) or not all(
             isinstance(token, int) and not isinstance(token, bool) for token in tokens
@@ -308,7 +339,7 @@ class LlamaAPI:
     async def _embeddings(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
-        body = await self._json_body(scope, receive, held)
+        body = await self._fields(scope, receive, held)
         check_embedding_size(body.get("input"), self.defaults)
         # No fallback: another model's vectors live in another space, useless next to the
         # ones the app stored.
@@ -319,7 +350,7 @@ class LlamaAPI:
     async def _chat(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
-        body = await self._json_body(scope, receive, held)
+        body = await self._fields(scope, receive, held, streams=True)
         await self._route(
             receive, send, body, held, "chat/completions", self.local.chat, fallback=True
         )
@@ -327,7 +358,7 @@ class LlamaAPI:
     async def _completions(
         self, scope: Scope, receive: Receive, send: Send, held: MemoryReservation
     ) -> None:
-        body = await self._json_body(scope, receive, held)
+        body = await self._fields(scope, receive, held, streams=True)
         await self._route(
             receive, send, body, held, "completions", self.local.completion, fallback=True
         )

@@ -116,6 +116,10 @@ class LoadedModel:
             "parallel": self.workers[0].parallel,
             "threads": self.workers[0].threads,
             "contextSize": self.n_ctx_seq,
+            # The KV cache of the contexts: its cells, and those holding a sequence's tokens
+            # (read off the workers' threads: a length, possibly one step old).
+            "kvSize": sum(worker.kv_size for worker in self.workers),
+            "kvUsed": sum(len(slot.cached) for worker in self.workers for slot in worker._slots),
             "active": sum(worker.active for worker in self.workers),
             "inFlight": self.in_flight,
             "requests": self.requests,

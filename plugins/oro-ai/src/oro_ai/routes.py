@@ -1,4 +1,5 @@
-"""The ``ai.llm.*`` IPC routes: manage resident models and LoRA adapters from page JS.
+"""The ``ai.*`` IPC routes: manage resident models and LoRA adapters from page JS
+(``ai.llm.*``), and the completions relayed to the ``/ai/llama`` app (:mod:`.relay`).
 :data:`ROUTES` is the group the plugin adds to the host."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import anyio
 from oro_ai.errors import APIError
 from oro_ai.models import real_path_within
 from oro_ai.permissions import AI
+from oro_ai.relay import relay
 from oro_ai.state import STATE
 from oro_framework import (
     InvalidArgumentError,
@@ -178,6 +180,18 @@ async def lora_detach(request: Request) -> dict[str, Any]:
     return {"name": name, "model": file.name, "detached": detached}
 
 
+async def chat_completions(request: Request) -> Any:
+    """The OpenAI chat request whose fields are the JSON body (or the parameters) answered as
+    ``POST <server_prefix>/v1/chat/completions`` answers it: the completion, or with ``stream``
+    its server-sent events (over the Conduit when the page's IPC goes there)."""
+    return await relay(request.host.stash[STATE], request, "/v1/chat/completions")
+
+
+async def completions(request: Request) -> Any:
+    """The text completion request answered as ``POST <server_prefix>/v1/completions``."""
+    return await relay(request.host.stash[STATE], request, "/v1/completions")
+
+
 ROUTES: Final = RouteGroup.guarded(
     AI,
     handlers={
@@ -188,6 +202,8 @@ ROUTES: Final = RouteGroup.guarded(
         "ai.llm.lora.load": lora_load,
         "ai.llm.lora.attach": lora_attach,
         "ai.llm.lora.detach": lora_detach,
+        "ai.chat.completions": chat_completions,
+        "ai.completions": completions,
     },
 )
-"""Every ``ai.llm.*`` route, guarded by ``ai``, which guards ``/ai/llama`` too."""
+"""Every ``ai.*`` route, guarded by ``ai``, which guards ``/ai/llama`` too."""

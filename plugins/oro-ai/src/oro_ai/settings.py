@@ -4,10 +4,12 @@ servers in ``[ai.upstreams.<name>]`` tables and the fallback)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_ai.limits import TOP_K_RANGE
 from oro_framework import setting, setting_from, validators
@@ -21,7 +23,13 @@ if TYPE_CHECKING:
     from oro_ai.requests import Defaults
     from oro_ai.route_metrics import RouteMetrics
 
-__all__ = ["SERVER_PREFIX_KEY", "AISettings", "RoutingSettings", "UpstreamSettings"]
+__all__ = [
+    "ORO_INI_DEFAULTS",
+    "SERVER_PREFIX_KEY",
+    "AISettings",
+    "RoutingSettings",
+    "UpstreamSettings",
+]
 
 SERVER_PREFIX_KEY: Final = "ai.llm.server_prefix"
 """The key of :attr:`AISettings.server_prefix` (declared under ``ai.llm``): what an error about
@@ -247,6 +255,20 @@ class AISettings:
         """The HTTP IPC bridge's key when the bridge is on (``X-ORO-Auth``), else ``None``."""
         return self.ipc_shared_key if self.ipc_enabled else None
 
+    def with_oro_defaults(self, source: Callable[[str], str]) -> AISettings:
+        """These settings with :data:`ORO_INI_DEFAULTS` for the keys nothing set: what an app
+        configured by ``socket.ini``/``oro.ini`` gets, as under the Oro Runtime.
+
+        :param source: where a key's value came from (``host.config.source``): ``default``
+            when nothing set it.
+        """
+        unset = {
+            name: value
+            for name, value in ORO_INI_DEFAULTS.items()
+            if source(f"ai.llm.{name}") == "default"
+        }
+        return dataclasses.replace(self, **unset) if unset else self
+
     def models_directory(self, app_dir: Path, data_dir: Path) -> Path:
         """``models_dir`` as a path: relative to ``app_dir``; ``<data_dir>/models`` when empty.
 
@@ -320,6 +342,19 @@ class AISettings:
             rps=self.rate_limit_rps,
             burst=self.rate_limit_burst,
         )
+
+
+ORO_INI_DEFAULTS: Final[dict[str, Any]] = {
+    "rate_limit_concurrency": 4,
+    "rate_limit_burst": 0,
+    "default_max_tokens": 128,
+    "default_temperature": 0.8,
+    "max_prompt_bytes": 128 * 1024,
+}
+"""The Oro Runtime's defaults where oro-ai's differ (its ``ai_llm_*`` userConfig keys, RUNTIME.md
+"AI — Server Configuration"), by :class:`AISettings` field: an app configured by Oro's
+``socket.ini``/``oro.ini`` gets them for the keys it leaves unset
+(:meth:`AISettings.with_oro_defaults`); an ``oro.toml`` app keeps oro-ai's."""
 
 
 @final

@@ -10,14 +10,14 @@ from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, final
 
-from oro_framework import StashKey
+from oro_framework import StashKey, is_ini_file
 from oro_framework.records import record
 
 if TYPE_CHECKING:
     # The routes import this module for STATE: what the state holds (the models' engine, the
     # /ai/llama app, the upstreams' client) imports when a host is configured, so that
     # declaring the plugin's permission (`oro config`) skips it.
-    from anyio.abc import TaskStatus
+    from anyio.abc import TaskGroup, TaskStatus
 
     from oro_ai.api import LlamaAPI
     from oro_ai.pool import ModelManager
@@ -47,6 +47,9 @@ class AIState:
     ``lora_path``."""
     started: float = field(default_factory=time.time)
     """When the host was configured: the ``/health`` endpoint's uptime counts from it."""
+    relays: TaskGroup | None = None
+    """Where the ``ai.chat.completions`` routes run the app's answers they relay
+    (:mod:`.relay`), while the ``ai.llm`` service runs."""
 
     @functools.cached_property
     def api(self) -> LlamaAPI:
@@ -87,6 +90,8 @@ class AIState:
         from oro_ai.settings import AISettings, RoutingSettings
 
         settings = host.settings(AISettings)
+        if host.config_file is not None and is_ini_file(host.config_file):
+            settings = settings.with_oro_defaults(host.config.source)
         search_path = ModelRegistry.parse_search_path(settings.model_path)
         models_dir = settings.models_directory(host.app_dir, host.paths.data)
         registry = ModelRegistry(
@@ -106,12 +111,20 @@ class AIState:
         return cls(settings, manager, upstreams, host.memory, settings.route_metrics(), roots)
 
     async def run(self, *, task_status: TaskStatus[None]) -> None:
-        """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`);
-        the upstreams' connections close with it."""
+        """The ``ai.llm`` service: serve the models until cancelled (:func:`.service.run`),
+        with the relays of :mod:`.relay`; the upstreams' connections close with it."""
+        import anyio
+
         from oro_ai import service
 
         try:
-            await service.run(self.manager, task_status=task_status)
+            async with anyio.create_task_group() as relays:
+                self.relays = relays
+                try:
+                    await service.run(self.manager, task_status=task_status)
+                finally:
+                    self.relays = None
+                    relays.cancel_scope.cancel()
         finally:
             await self.upstreams.aclose()
 

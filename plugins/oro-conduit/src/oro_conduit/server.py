@@ -331,6 +331,7 @@ class ConduitServer:
                 del self._joining[info.id]
             joined.set()
         client = Client(info, socket)
+        logger.debug("client %s of window %s connected", info.id, info.window)
         previous = self.clients.get(info.id)
         self.clients[info.id] = client
         self.last_window[info.id] = info.window
@@ -352,6 +353,7 @@ class ConduitServer:
         finally:
             if self.clients.get(info.id) is client:
                 del self.clients[info.id]
+            logger.debug("client %s of window %s left", info.id, info.window)
             # Stopping (pause, internal.conduit.stop) cancels this handler after its requests
             # answered AbortError: 1001 then tells the page that every request still waiting
             # was never started (a no-op when the connection is already closed).

@@ -4,6 +4,7 @@ workers, and each registration's storage. The contract with the JS side is the r
 
 from __future__ import annotations
 
+import logging
 import posixpath
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -14,6 +15,9 @@ from oro_sw.permissions import SERVICE_WORKER
 from oro_sw.state import STATE
 from oro_sw.store import STATES, Record, Store
 from oro_sw.urls import check_scope, check_script_url, origin_of, registration_id
+
+# DEBUG=sw or ORO_SERVICE_WORKER_DEBUG=1 shows its debug records (host/debug_names.py).
+logger = logging.getLogger("oro_sw.fetch")
 
 __all__ = ["ROUTES"]
 
@@ -194,6 +198,7 @@ async def fetch(request: Request) -> bytes:
     """Socket's ``serviceWorker.fetch`` reaches the host only from a caller that is not a page
     (a page's oro:ipc answers it in the page, oro-sw's preload): the page of the caller's
     window answers it for a caller that acts as one (:mod:`oro_sw.page_fetch`)."""
+    logger.debug("window %s fetches %s", request.window, request.params.get("url"))
     return await request.host.stash[STATE].page_fetches.ask(request)
 
 

@@ -4,7 +4,8 @@
 :mod:`.codec` the compression itself (pure, synchronous); :mod:`.errors` Node's error shapes;
 :mod:`.streams` each page's open streams (:mod:`.state` keeps them per host); :mod:`.routes` the
 ``zlib.*`` routes; ``js/`` the modules ``oro:zlib`` (Oro's API) and ``oro:zlib/node``
-(``node:zlib``, Node's API).
+(``node:zlib``, Node's API), and ``oro:tar`` (:mod:`oro_zlib.tar`: tar archives read, written
+and extracted by Python's :mod:`tarfile` in the sandbox of the app's folders).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The oro-zlib plugin, declared: each part is imported when a host first needs it
-(:class:`oro_framework.Plugin`)."""
+"""The oro-zlib plugin (``oro:zlib``, ``node:zlib`` and ``oro:tar``), declared: each part is
+imported when a host first needs it (:class:`oro_framework.Plugin`)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ from oro_framework import Plugin
 
 plugin = Plugin(
     api=1,
-    permissions=".permissions:ZLIB",
-    settings={"zlib": ".settings:ZlibSettings"},
-    state={".state:STATE": ".state:ZlibState.from_host"},
-    routes=".routes:ROUTES",
+    permissions=(".permissions:ZLIB", ".permissions:TAR"),
+    settings={"zlib": ".settings:ZlibSettings", "tar": ".tar.settings:TarSettings"},
+    state={
+        ".state:STATE": ".state:ZlibState.from_host",
+        ".tar.state:STATE": ".tar.state:TarState.from_host",
+    },
+    routes=(".routes:ROUTES", ".tar.routes:ROUTES"),
     js_modules="js",
     hooks={
-        "oro_page_closed": ".state:STATE.close_window",
+        "oro_page_closed": (".state:STATE.close_window", ".tar.state:STATE.close_window"),
         "oro_diagnostics": ".state:STATE.diagnostics",
-        "oro_unconfigure": ".state:STATE.close_all",
+        "oro_unconfigure": (".state:STATE.close_all", ".tar.state:STATE.close_all"),
     },
 )

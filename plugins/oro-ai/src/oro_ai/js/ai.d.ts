@@ -4,6 +4,8 @@
  * @module oro:ai
  */
 
+import llmModule from 'oro:ai/llm'
+
 /** Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` + `/v1`
  * (`/ai/llama/v1` unless the app moves it). */
 export const BASE_PATH: string
@@ -177,7 +179,8 @@ export interface ModelInfo {
  */
 export class AIStream<T> implements AsyncIterableIterator<T> {
   private constructor ()
-  readonly response: Response
+  /** The HTTP response streamed, or null when the stream came over the Conduit. */
+  readonly response: Response | null
   /** Why each choice ended, by choice index, once the stream says. */
   finishReasons: Array<string | null>
   /** The usage chunk's counts, with `stream_options: { include_usage: true }`. */
@@ -247,7 +250,11 @@ export const lora: Readonly<{
   detach (params: { name: string, model?: string }): Promise<any>
 }>
 
+/** The Oro Runtime's `Model`, `LoRA`, `LoRAAttachment` and `Context` over the host's models. */
+export const llm: typeof llmModule
+
 declare const ai: {
+  llm: typeof llm
   chat: typeof chat
   complete: typeof complete
   embed: typeof embed

@@ -18,14 +18,21 @@
  * which stops generation on the host within one token. HTTP errors arrive as `AIError`s carrying
  * the OpenAI error's `code`, `type` and the HTTP `status`.
  *
- * Model and LoRA management (`model.load`, `lora.attach`...) are the IPC routes `ai.llm.*`.
+ * When the page's IPC goes over the Conduit (oro-conduit), a stream comes there instead, one
+ * frame per token, through the IPC routes `ai.chat.completions` and `ai.completions`.
+ *
+ * Model and LoRA management (`model.load`, `lora.attach`...) are the IPC routes `ai.llm.*`;
+ * `llm` is the Oro Runtime's `Model`, `LoRA` and `Context` classes over them (`oro:ai/llm`).
  * `model.status()` and the `aimodelstatechange` event say whether a model is loading or ready
  * (the first request waits seconds for it); `await model.ready()` waits for it.
  * @module oro:ai
  */
 
-import { SSEParser, baseOrigin, request } from 'oro:ipc'
+import { SSEParser, baseOrigin, getTransport, request } from 'oro:ipc'
 import { AbortError } from 'oro:errors'
+import llm from 'oro:ai/llm'
+
+export { llm }
 
 /**
  * Path prefix of the OpenAI-compatible endpoints: `[ai.llm] server_prefix` (the page's
@@ -169,15 +176,44 @@ function requestBody (options) {
 }
 
 /**
+ * The data of each server-sent event of `response` (JSON parsed; `'[DONE]'` as it is; an event
+ * that is no JSON left out), read as it arrives.
+ * @param {Response} response
+ * @returns {AsyncGenerator<unknown, void, undefined>}
+ */
+async function * eventData (response) {
+  const reader = response.body?.getReader()
+  if (!reader) return
+  const parser = new SSEParser()
+  let done = false
+  try {
+    while (!done) {
+      const result = await reader.read()
+      done = result.done
+      for (const event of done ? parser.end() : parser.push(result.value)) {
+        if (event.data === '[DONE]') {
+          yield event.data
+          continue
+        }
+        try {
+          yield JSON.parse(event.data)
+        } catch {}
+      }
+    }
+  } finally {
+    if (!done) reader.cancel().catch(() => {})
+  }
+}
+
+/**
  * A streamed completion: an async iterator of the OpenAI chunks as they arrive.
  * `text()` iterates only the generated text; `abort()` (or `break` in a `for await`) closes the
  * connection, which stops generation on the host.
  * @template T
  */
 export class AIStream {
-  /** @type {ReadableStreamDefaultReader<Uint8Array> | undefined} */
-  #reader
-  #parser = new SSEParser()
+  /** @type {AsyncIterator<unknown>} */
+  #items
   /** @type {T[]} */
   #pending = []
   #done = false
@@ -191,15 +227,17 @@ export class AIStream {
   usage = /** @type {Record<string, number> | null} */ (null)
 
   /**
-   * @param {Response} response
-   * @param {AbortController} controller aborts the fetch
+   * @param {Response | AsyncIterable<unknown>} source the server-sent events' response, or (over
+   *   the Conduit) the `IPCStream` of their data
+   * @param {AbortController} controller aborts the request
    * @param {(chunk: T) => string} textOf the text a chunk adds
    */
-  constructor (response, controller, textOf) {
-    this.response = response
+  constructor (source, controller, textOf) {
+    /** The HTTP response streamed, or null when the stream came over the Conduit. */
+    this.response = source instanceof Response ? source : null
     this.#controller = controller
     this.#textOf = textOf
-    this.#reader = response.body?.getReader()
+    this.#items = source instanceof Response ? eventData(source) : source[Symbol.asyncIterator]()
   }
 
   /** The first choice's finish reason (`stop`, `length`), or null while streaming. */
@@ -222,38 +260,30 @@ export class AIStream {
   }
 
   async #pull () {
-    if (!this.#reader) {
-      this.#done = true
-      return
-    }
     let result
     try {
-      result = await this.#reader.read()
+      result = await this.#items.next()
     } catch (error) {
       this.#done = true
       if (this.#controller.signal.aborted) throw abortError(this.#controller.signal)
-      throw error
+      throw fromIPCError(error)
     }
-    const events = result.done ? this.#parser.end() : this.#parser.push(result.value)
-    if (result.done) this.#done = true
-    for (const event of events) {
-      if (event.data === '[DONE]') {
-        this.#finish()
-        return
-      }
-      let chunk
-      try {
-        chunk = JSON.parse(event.data)
-      } catch {
-        continue
-      }
-      if (chunk && typeof chunk === 'object' && 'error' in chunk) {
-        this.#finish()
-        throw toAIError(chunk, 0)
-      }
-      this.#record(chunk)
-      this.#pending.push(chunk)
+    if (result.done) {
+      this.#done = true
+      return
     }
+    const chunk = /** @type {any} */ (result.value)
+    if (chunk === '[DONE]') {
+      this.#finish()
+      return
+    }
+    if (!chunk || typeof chunk !== 'object') return
+    if ('error' in chunk) {
+      this.#finish()
+      throw toAIError(chunk, 0)
+    }
+    this.#record(chunk)
+    this.#pending.push(chunk)
   }
 
   /** @param {any} chunk */
@@ -266,7 +296,7 @@ export class AIStream {
 
   #finish () {
     this.#done = true
-    this.#reader?.cancel().catch(() => {})
+    this.#items.return?.().catch(() => {})
   }
 
   /** Close the connection (the host stops generating); the next `next()` throws AbortError. */
@@ -327,8 +357,40 @@ async function generate (path, options, textOf) {
     if (signal.aborted) throw abortError(signal)
     signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true })
   }
+  if (getTransport().name === 'conduit') {
+    // The page's IPC goes over the Conduit: the tokens come as its frames, through the route
+    // that answers as this endpoint does (the transport falls back to fetch while closed).
+    let events
+    try {
+      events = await request(RELAYS[path], undefined, {
+        body, signal: controller.signal, timeout: 0, responseType: 'stream'
+      })
+    } catch (error) {
+      if (controller.signal.aborted) throw abortError(controller.signal)
+      throw fromIPCError(error)
+    }
+    return new AIStream(/** @type {AsyncIterable<unknown>} */ (events), controller, textOf)
+  }
   const response = await send(path, { body, signal: controller.signal })
   return new AIStream(response, controller, textOf)
+}
+
+/** The IPC routes answering the generation endpoints, by endpoint. @type {Record<string, string>} */
+const RELAYS = { 'chat/completions': 'ai.chat.completions', completions: 'ai.completions' }
+
+/**
+ * An error of the relay routes as the endpoint's `AIError` (the host puts the OpenAI error in
+ * its `api` field); any other error as it is.
+ * @param {unknown} error
+ * @returns {unknown}
+ */
+function fromIPCError (error) {
+  const api = /** @type {any} */ (error)?.api
+  if (!api || typeof api !== 'object') return error
+  const aiError = toAIError({ error: api }, Number(api.status) || 0)
+  const retryAfter = Number(/** @type {any} */ (error).retryAfter)
+  if (Number.isFinite(retryAfter)) aiError.retryAfter = retryAfter / 1000
+  return aiError
 }
 
 /**
@@ -460,4 +522,4 @@ export const lora = Object.freeze({
   async detach (params) { return await request('ai.llm.lora.detach', params) }
 })
 
-export default { chat, complete, embed, models, model, lora, AIError, AIStream, MODEL_STATE_EVENT }
+export default { chat, complete, embed, models, model, lora, llm, AIError, AIStream, MODEL_STATE_EVENT }
