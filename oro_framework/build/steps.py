@@ -571,16 +571,25 @@ def _remove(path: Path) -> None:
             shutil.rmtree(path)
 
 
-def _remove_abandoned_staging(output: Path) -> None:
-    """Staging folders a killed build left (their process is gone)."""
+def abandoned_staging(output: Path) -> list[Path]:
+    """The staging folders beside ``output`` that a killed build left (their process is gone;
+    links are none of them): what the next build and ``oro clean`` remove."""
     prefix = f".{output.name}{_STAGING_MARK}"
+    found: list[Path] = []
     with contextlib.suppress(OSError):
-        for entry in output.parent.iterdir():
-            if not entry.name.startswith(prefix):
+        for entry in sorted(output.parent.iterdir()):
+            if not entry.name.startswith(prefix) or entry.is_symlink():
                 continue
             pid = entry.name[len(prefix) :].partition("-")[0]
             if pid.isdigit() and not _is_running(int(pid)):
-                _remove(entry)
+                found.append(entry)
+    return found
+
+
+def _remove_abandoned_staging(output: Path) -> None:
+    """Staging folders a killed build left (their process is gone)."""
+    for entry in abandoned_staging(output):
+        _remove(entry)
 
 
 def _is_running(pid: int) -> bool:

@@ -22,7 +22,7 @@ from typing import Final
 
 import click
 
-from oro_framework.build.steps import MARK_FILE
+from oro_framework.build.steps import MARK_FILE, abandoned_staging
 from oro_framework.cli.common import app_dir_argument, build_host, host_errors, skip_broken_option
 from oro_framework.gui.warm import WEBVIEW_STORAGE
 from oro_framework.hookspecs import hookimpl
@@ -33,8 +33,6 @@ from oro_framework.host.terminal import terminal_safe
 
 __all__ = ["clean", "clean_targets"]
 
-_STAGING: Final = ".staging-"
-"""How build/steps.py names a staging folder: ``.<output>.staging-<pid>-<random>``."""
 _ENGINE_CACHES: Final = (("webkitgtk", "cache"), ("cache",))
 """Below the app's web storage: WebKitGTK's cache (gui/gtk/context.py), QtWebEngine's
 (gui/qt/profile.py)."""
@@ -63,23 +61,10 @@ def _build_output(host: Host, app: Path) -> tuple[list[tuple[Path, str]], list[s
             "not make it; remove it yourself if it is a build's"
         ]
     found = [(output, "the build steps' output")]
-    prefix = f".{output.name}{_STAGING}"
-    for entry in sorted(output.parent.iterdir()):
-        pid = entry.name.removeprefix(prefix).partition("-")[0]
-        is_staging = entry.name.startswith(prefix) and pid.isdigit() and not entry.is_symlink()
-        if is_staging and not _is_running(int(pid)):
-            found.append((entry, "a staging folder a killed build left"))
+    found += [
+        (entry, "a staging folder a killed build left") for entry in abandoned_staging(output)
+    ]
     return found, []
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def clean_targets(host: Host) -> tuple[list[tuple[Path, str]], list[str]]:
