@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from oro_framework.cli.running_copies import announce, running_copies
-from oro_framework.gui.single_instance import instance_directory
+from oro_framework.gui.single_instance import InstanceLock, instance_directory
 from oro_framework.web.ports import is_port_free
 from tests._oro_process import ORO, OroProcess, headless_environ, run_arguments
 
@@ -102,7 +102,10 @@ def test_a_file_a_crashed_copy_left_is_removed_and_signals_nobody(
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
     directory = instance_directory()
     # This process's own pid, in a file nobody holds locked: what a crashed copy leaves.
-    left = directory / f"dev.oro.test-crashed.{os.getpid()}.run"
+    # Named as a copy names it: the single-instance socket's stem, which is a digest of the
+    # identifier where the folder's path is too long for a socket (as pytest's can be).
+    stem = InstanceLock("dev.oro.test-crashed", directory).socket_path.stem
+    left = directory / f"{stem}.{os.getpid()}.run"
     left.write_text(f"{os.getpid()}\n")
 
     assert running_copies("dev.oro.test-crashed", directory) == []

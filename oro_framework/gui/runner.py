@@ -33,6 +33,7 @@ from oro_framework.gui.single_instance import InstanceLock, serve_hand_overs
 from oro_framework.host import tracing
 from oro_framework.host.builtin_settings import MetaSettings
 from oro_framework.host.errors import InvalidArgumentError
+from oro_framework.host.lifecycle import SIGNAL_EVENT
 from oro_framework.host.protocols import APPLICATION_URL_EVENT, application_url_event
 from oro_framework.host.windows.engine import Engine, GuiDispatcher
 from oro_framework.host.windows.manager import WindowManager
@@ -57,7 +58,6 @@ STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 FORWARDED_SIGNALS: Final = (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2)
 """Signals the pages hear (``oro:signal``) while the app runs on, as Oro forwards them; the
 stop signals reach the pages too, just before the app stops."""
-SIGNAL_EVENT: Final = "signal"
 
 
 def _signal_event(signum: int) -> dict[str, Any]:

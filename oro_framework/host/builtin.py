@@ -166,7 +166,7 @@ def oro_register_page_events(events: PageEventTable) -> None:
     # sends, of the module that knows what a page makes of them).
     from oro_framework.host.app_backend import EVENT_PREFIX
     from oro_framework.host.events import CHANNEL_EVENTS
-    from oro_framework.host.lifecycle import PAGE_EVENTS
+    from oro_framework.host.lifecycle import PAGE_EVENTS, SIGNAL_EVENT
     from oro_framework.host.permission_broker import CHANGE_EVENT
     from oro_framework.host.protocols import APPLICATION_URL_EVENT
     from oro_framework.host.services import SERVICE_STATE_EVENT
@@ -178,7 +178,7 @@ def oro_register_page_events(events: PageEventTable) -> None:
         WINDOW_EVENTS,
     )
 
-    events.add(*CHANNEL_EVENTS, *PAGE_EVENTS.values(), SERVICE_STATE_EVENT)
+    events.add(*CHANNEL_EVENTS, *PAGE_EVENTS.values(), SERVICE_STATE_EVENT, SIGNAL_EVENT)
     events.add(*WINDOW_EVENTS.values(), LAUNCH_EVENT, CRASH_EVENT, *ORO_WINDOW_EVENTS)
     events.add(DROP_EVENT, APPLICATION_URL_EVENT, CHANGE_EVENT, *RUNTIME_EVENTS)
     events.add_prefix(EVENT_PREFIX)

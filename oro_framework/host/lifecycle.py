@@ -50,6 +50,10 @@ def transition(current: LifecycleState, target: LifecycleState) -> LifecycleStat
     return target
 
 
+SIGNAL_EVENT: Final = "signal"
+"""The page event a signal the app receives becomes (``oro:signal``'s ``SignalEvent``): the GUI
+runner emits it, as Oro forwards its process's signals to its pages."""
+
 PAGE_EVENTS: Final = {
     LifecycleEvent.PAUSED: "applicationpause",
     LifecycleEvent.RESUMED: "applicationresume",

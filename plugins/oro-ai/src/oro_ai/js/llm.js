@@ -23,7 +23,13 @@
  */
 
 import { request } from 'oro:ipc'
-import { chat, complete } from 'oro:ai'
+
+/**
+ * `oro:ai`, imported when first needed: it imports this module (its `llm`), and a static import
+ * back made whichever of the two a page imported first meet the other uninitialised.
+ * @returns {Promise<typeof import('oro:ai')>}
+ */
+const ai = () => import('oro:ai')
 
 /**
  * @typedef {{ name: string }} ModelOptions
@@ -336,13 +342,13 @@ export class Context {
    * `chat()` of `oro:ai` with this context's model and sampling (`options` win).
    * @param {Parameters<typeof chat>[0]} options
    */
-  async chat (options) { return await chat({ ...this.#fields(), ...options }) }
+  async chat (options) { return await (await ai()).chat({ ...this.#fields(), ...options }) }
 
   /**
    * `complete()` of `oro:ai` with this context's model and sampling (`options` win).
    * @param {Parameters<typeof complete>[0]} options
    */
-  async complete (options) { return await complete({ ...this.#fields(), ...options }) }
+  async complete (options) { return await (await ai()).complete({ ...this.#fields(), ...options }) }
 
   toJSON () { return { id: this.#id, size: this.#size, model: this.#model?.toJSON() } }
 }
