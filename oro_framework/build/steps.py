@@ -39,6 +39,7 @@ from oro_framework.build.socket_version import (
     LEGACY_SCRIPT_ARGUMENTS_BEFORE,
     declared_socket_version,
 )
+from oro_framework.build.staging import STAGING_MARK, abandoned_staging
 from oro_framework.host.build_paths import check_build_output, check_build_source, real_path
 from oro_framework.host.builtin_settings import COPY_MAP_SECTION, BuildSettings
 from oro_framework.host.config import get_document_value, read_document
@@ -60,7 +61,6 @@ __all__ = [
 
 SCRIPT_TAIL_LINES: Final = 20
 """Lines of a failed script's output repeated in its error."""
-_STAGING_MARK: Final = ".staging-"
 _FORWARD_KEY: Final = "build.script_forward_arguments"
 MARK_FILE: Final = ".oro-build"
 """Written into every output the steps build: an existing output without it is not ours."""
@@ -208,7 +208,7 @@ def run_build_steps(
     _remove_abandoned_staging(steps.output)
     staging = Path(
         tempfile.mkdtemp(
-            prefix=f".{steps.output.name}{_STAGING_MARK}{os.getpid()}-", dir=steps.output.parent
+            prefix=f".{steps.output.name}{STAGING_MARK}{os.getpid()}-", dir=steps.output.parent
         )
     )
     try:
@@ -505,7 +505,7 @@ class _Copier:
         """The output folder and staging folders, which a copy of the whole app skips."""
         return path == self._output or (
             path.parent == self._output.parent
-            and path.name.startswith(f".{self._output.name}{_STAGING_MARK}")
+            and path.name.startswith(f".{self._output.name}{STAGING_MARK}")
         )
 
     def _directory(self, path: Path) -> None:
@@ -571,32 +571,7 @@ def _remove(path: Path) -> None:
             shutil.rmtree(path)
 
 
-def abandoned_staging(output: Path) -> list[Path]:
-    """The staging folders beside ``output`` that a killed build left (their process is gone;
-    links are none of them): what the next build and ``oro clean`` remove."""
-    prefix = f".{output.name}{_STAGING_MARK}"
-    found: list[Path] = []
-    with contextlib.suppress(OSError):
-        for entry in sorted(output.parent.iterdir()):
-            if not entry.name.startswith(prefix) or entry.is_symlink():
-                continue
-            pid = entry.name[len(prefix) :].partition("-")[0]
-            if pid.isdigit() and not _is_running(int(pid)):
-                found.append(entry)
-    return found
-
-
 def _remove_abandoned_staging(output: Path) -> None:
     """Staging folders a killed build left (their process is gone)."""
     for entry in abandoned_staging(output):
         _remove(entry)
-
-
-def _is_running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

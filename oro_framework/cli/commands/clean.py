@@ -22,7 +22,8 @@ from typing import Final
 
 import click
 
-from oro_framework.build.steps import MARK_FILE, abandoned_staging
+from oro_framework.build.staging import abandoned_staging
+from oro_framework.build.steps import MARK_FILE
 from oro_framework.cli.common import app_dir_argument, build_host, host_errors, skip_broken_option
 from oro_framework.gui.warm import WEBVIEW_STORAGE
 from oro_framework.hookspecs import hookimpl
