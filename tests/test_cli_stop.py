@@ -141,3 +141,30 @@ def test_this_processs_announcement_is_found_and_released(tmp_path: Path) -> Non
     finally:
         held.release()
     assert running_copies("dev.oro.test-self", directory) == []
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_no_descriptor_outlives_announcing_finding_or_failing(tmp_path: Path) -> None:
+    directory = tmp_path / "run"
+    directory.mkdir(mode=0o700)
+    before = _open_descriptors()
+    stem = InstanceLock("dev.oro.test.fds", directory).socket_path.stem
+    # Failing after the file is open (its name taken by a folder): nothing leaks there either.
+    blocker = directory / f"{stem}.{os.getpid()}.run"
+    blocker.mkdir()
+    with pytest.raises(IsADirectoryError):
+        announce("dev.oro.test.fds", directory)
+    blocker.rmdir()
+    with announce("dev.oro.test.fds", directory):
+        copies = running_copies("dev.oro.test.fds", directory)
+        assert [copy.pid for copy in copies] == [os.getpid()]
+        for copy in copies:
+            with copy:
+                assert not copy.wait(0)  # still held: not ended
+    # A file nobody holds (a crashed copy's) is found, removed and closed.
+    (directory / f"{stem}.{os.getpid()}.run").write_text(f"{os.getpid()}\n")
+    assert running_copies("dev.oro.test.fds", directory) == []
+    assert _open_descriptors() == before

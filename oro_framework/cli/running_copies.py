@@ -73,6 +73,12 @@ class RunningCopy:
             os.close(self._descriptor)
             self._descriptor = -1
 
+    def __enter__(self) -> RunningCopy:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 @final
 class Announcement:
@@ -89,6 +95,12 @@ class Announcement:
             self.path.unlink()
         os.close(self._descriptor)
         self._descriptor = -1
+
+    def __enter__(self) -> Announcement:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
 
 
 def announce(bundle_identifier: str, directory: Path | None = None) -> Announcement:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -68,11 +69,11 @@ def stop(app_dir: Path, overrides: tuple[str, ...], timeout: float) -> None:
             f"oro: {name} is not running (no copy of {terminal_safe(meta.bundle_identifier)})"
         )
         return
-    for copy in copies:
-        copy.stop()
-    stuck = [copy.pid for copy in copies if not copy.wait(timeout)]
-    for copy in copies:
-        copy.close()
+    with contextlib.ExitStack() as held:  # each copy's descriptor, closed whatever happens
+        for copy in copies:
+            held.enter_context(copy)
+            copy.stop()
+        stuck = [copy.pid for copy in copies if not copy.wait(timeout)]
     if stuck:
         raise click.ClickException(
             f"{name} did not stop within {timeout:g} s (process {', '.join(map(str, stuck))}): "
