@@ -25,6 +25,8 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Final, final
 
+from oro_framework.host.private_files import write_private
+
 __all__ = ["XVFB_PACKAGES", "VirtualDisplay", "VirtualDisplayUnavailable", "start_virtual_display"]
 
 XVFB_PACKAGES: Final = (
@@ -88,7 +90,7 @@ def start_virtual_display(
         raise VirtualDisplayUnavailable(f"{executable} is not installed: install {XVFB_PACKAGES}")
     folder = Path(tempfile.mkdtemp(prefix="oro-display-"))  # 0700: the cookie is no one else's
     cookie = folder / "Xauthority"
-    cookie.write_bytes(_xauthority_entry(secrets.token_bytes(16)))
+    write_private(cookie, _xauthority_entry(secrets.token_bytes(16)))
     read_end, write_end = os.pipe()
     arguments = ["-displayfd", str(write_end), "-auth", str(cookie)]
     arguments += ["-screen", "0", SCREEN, "-nolisten", "tcp"]
