@@ -451,6 +451,20 @@ async def test_push_api_sends_to_a_connected_client_and_falls_back_to_the_event_
         assert event.data == {"id": "page-1", "options": {"kind": "late"}, "payload": "/w=="}
 
 
+async def test_an_event_emitted_as_the_socket_opens_travels_over_it() -> None:
+    # The page emits (or asks the host to) as soon as its socket opens: the Conduit subscribed
+    # before accepting, so nothing emitted after the handshake only reaches the other channel.
+    async with conduit_host() as (host, server):
+        for number in range(20):
+            target = url(server, f"/early-{number}/4") + "&events=1"
+            async with trio_websocket.open_websocket_url(target) as socket:
+                host.emit("filedidchange", {"n": number}, window=4)
+                with anyio.fail_after(10):
+                    frame = await receive(socket)
+                assert frame.options["event"] == "filedidchange"
+                assert json.loads(frame.payload) == {"n": number}
+
+
 async def test_host_events_travel_over_a_socket_that_asked_for_them() -> None:
     async with (
         conduit_host() as (host, server),

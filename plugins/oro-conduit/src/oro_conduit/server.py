@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import anyio
 import trio
 from anyio.abc import SocketAttribute, SocketListener, TaskStatus
+from anyio.streams.memory import MemoryObjectReceiveStream
 
 from oro_conduit.bulk import BulkReplies
 from oro_conduit.codec import FrameError, OptionValue, decode_frame, encode_frame
@@ -37,6 +38,7 @@ from oro_conduit.settings import ANY_ORIGIN, LOOPBACK, SOCKET_MIN_KEY, ConduitSe
 from oro_conduit.start_checks import key_at_start, new_key, warn_differences
 from oro_framework import (
     AbortError,
+    Event,
     Host,
     InvalidArgumentError,
     NotFoundError,
@@ -321,6 +323,24 @@ class ConduitServer:
         info = await self._admit(request)
         if info is None:
             return
+        async with contextlib.AsyncExitStack() as stack:
+            # Subscribed before the handshake is accepted: an event emitted once the page saw
+            # the socket open reaches it over the socket too (not only over its channel).
+            events = (
+                await stack.enter_async_context(
+                    self.host.events.subscribe(window=info.window, page=True)
+                )
+                if info.wants_events
+                else None
+            )
+            await self._serve_client(request, info, events)
+
+    async def _serve_client(
+        self,
+        request: WebSocketHandshake,
+        info: ClientInfo,
+        events: MemoryObjectReceiveStream[Event] | None,
+    ) -> None:
         joined = self._joining[info.id] = anyio.Event()
         try:
             socket = await request.accept()
@@ -346,8 +366,8 @@ class ConduitServer:
             # in docs/design.md): one task per request, and anyio's wrapper around each spawn
             # was a measurable part of a ping (docs/conduit.md).
             async with trio.open_nursery() as tasks:
-                if info.wants_events:
-                    tasks.start_soon(self._forward_events, client)
+                if events is not None:
+                    tasks.start_soon(self._forward_events, client, events)
                 await self._read(client, tasks)
                 tasks.cancel_scope.cancel()
         finally:
@@ -504,10 +524,12 @@ class ConduitServer:
         with contextlib.suppress(WebSocketClosed):
             await target.send_message(encode_frame(relayed, payload))
 
-    async def _forward_events(self, client: Client) -> None:
+    async def _forward_events(
+        self, client: Client, events: MemoryObjectReceiveStream[Event]
+    ) -> None:
         """Host events for the client's window, also sent over its socket (the page drops the
         copy that arrives second, by event id)."""
-        async with self.host.events.subscribe(window=client.info.window, page=True) as events:
+        with events:
             async for event in events:
                 try:
                     data = json.dumps(
