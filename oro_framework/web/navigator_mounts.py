@@ -13,37 +13,37 @@ no session, no file.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, NamedTuple, final
 
-from oro_framework.host.errors import ConfigError
 from oro_framework.web.resources import Resources
 
 __all__ = ["NavigatorMount", "NavigatorMounts", "host_folder"]
 
-_HOST_VARIABLES: Final = ("$HOST_HOME", "~", "$HOST_PROCESS_WORKING_DIRECTORY")
+_WORKING_DIRECTORY_VARIABLES: Final = ("$HOST_PROCESS_WORKING_DIRECTORY", "$HOST_CONTAINER")
+"""What names the folder the app runs from. Oro's ``$HOST_CONTAINER`` is a sandbox container on
+Apple platforms and the process's working directory on Linux
+(``src/runtime/filesystem/resource.cc:220-233``)."""
+_HOME_VARIABLES: Final = ("$HOST_HOME", "~")
+
+logger = logging.getLogger(__name__)
 
 
-def host_folder(name: str, *, app_dir: Path, home: Path) -> Path:
+def host_folder(name: str, *, app_dir: Path, home: Path) -> Path | None:
     """The folder a mount's key names: ``$HOST_HOME/x`` and ``~/x`` under ``home``,
-    ``$HOST_PROCESS_WORKING_DIRECTORY/x`` and a relative ``x`` under ``app_dir`` (the folder the
-    app runs from; Oro's is its process's working directory), an absolute path as it is.
-
-    :raises ConfigError: another ``$`` variable (Oro's ``$HOST_CONTAINER`` is a sandbox
-        container, which a Linux desktop app has not).
-    """
+    ``$HOST_PROCESS_WORKING_DIRECTORY/x``, ``$HOST_CONTAINER/x`` and a relative ``x`` under
+    ``app_dir`` (the folder the app runs from; Oro's is its process's working directory), an
+    absolute path as it is; ``None`` for another ``$`` variable, which Oro leaves in the path
+    as it is (a folder named ``$X`` that no app means): the caller warns and skips it."""
     head, slash, rest = name.partition("/")
-    if head in _HOST_VARIABLES:
-        base = app_dir if head == "$HOST_PROCESS_WORKING_DIRECTORY" else home
+    if head in _HOME_VARIABLES or head in _WORKING_DIRECTORY_VARIABLES:
+        base = home if head in _HOME_VARIABLES else app_dir
         return base / rest if slash and rest else base
     if head.startswith("$"):
-        raise ConfigError(
-            f"key 'webview.navigator_mounts.{name}': {head} has no place on this host "
-            "(use $HOST_HOME, ~, $HOST_PROCESS_WORKING_DIRECTORY or a path)",
-            key=f"webview.navigator_mounts.{name}",
-        )
+        return None
     return app_dir / name
 
 
@@ -71,19 +71,28 @@ class NavigatorMounts:
     def __init__(
         self, entries: Mapping[str, str], *, app_dir: Path, home: Path, cache_control: str
     ) -> None:
-        mounts = [
-            NavigatorMount(
-                "/" + url_path.strip("/"),
-                Resources(
-                    host_folder(name, app_dir=app_dir, home=home),
-                    default_index="/index.html",
-                    allow_any_route=False,
-                    cache_control=cache_control,
-                    url_prefix="/" + url_path.strip("/"),
-                ),
+        mounts = []
+        for name, url_path in entries.items():
+            folder = host_folder(name, app_dir=app_dir, home=home)
+            if folder is None:
+                logger.warning(
+                    "key 'webview.navigator_mounts.%s': %s names no folder on this host (use "
+                    "$HOST_HOME, ~, $HOST_PROCESS_WORKING_DIRECTORY, $HOST_CONTAINER or a path); "
+                    "%s is not mounted",
+                    name,
+                    name.partition("/")[0],
+                    url_path,
+                )
+                continue
+            prefix = "/" + url_path.strip("/")
+            resources = Resources(
+                folder,
+                default_index="/index.html",
+                allow_any_route=False,
+                cache_control=cache_control,
+                url_prefix=prefix,
             )
-            for name, url_path in entries.items()
-        ]
+            mounts.append(NavigatorMount(prefix, resources))
         self.mounts: tuple[NavigatorMount, ...] = tuple(
             sorted(mounts, key=lambda mount: len(mount.url_path), reverse=True)
         )

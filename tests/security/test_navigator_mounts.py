@@ -165,8 +165,32 @@ def test_a_mounts_folder_is_named_as_oros_are(tmp_path: Path) -> None:
     )
     assert host_folder("data", app_dir=app, home=home) == app / "data"
     assert host_folder("/srv/data", app_dir=app, home=home) == Path("/srv/data")
-    with pytest.raises(ConfigError, match=r"\$HOST_CONTAINER has no place on this host"):
-        host_folder("$HOST_CONTAINER/x", app_dir=app, home=home)
+    # Oro's $HOST_CONTAINER is the process's working directory on Linux (resource.cc:228-229).
+    assert host_folder("$HOST_CONTAINER/x", app_dir=app, home=home) == app / "x"
+    assert host_folder("$HOST_ELSEWHERE/x", app_dir=app, home=home) is None
+
+
+@pytest.mark.anyio
+async def test_a_mount_of_an_unknown_variable_is_warned_and_the_app_runs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / "a.txt").write_text("kept")
+    config = {
+        "webview.navigator_mounts.$HOST_ELSEWHERE/x": "/gone",
+        f"webview.navigator_mounts.{tmp_path / 'kept'}": "/kept",
+    }
+    async with (
+        make_host(app_dir=tmp_path, config=config) as host,
+        live_server(host) as served,
+        served.client() as client,
+    ):
+        kept = await client.get("/kept/a.txt")
+        gone = await client.get("/gone/")
+    assert (kept.status_code, kept.text) == (200, "kept")
+    assert gone.status_code == 404
+    assert "$HOST_ELSEWHERE names no folder on this host" in caplog.text
+    assert "/gone is not mounted" in caplog.text
 
 
 @pytest.mark.anyio

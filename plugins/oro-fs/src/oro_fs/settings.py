@@ -15,8 +15,10 @@ _BUILTIN_ROOTS: Final = frozenset({"data", "temp", "resources", "tmpdir"})
 _ORO_HOST_PATHS: Final[dict[str, str]] = {
     "$HOST_HOME": "~",
     "$HOST_PROCESS_WORKING_DIRECTORY": ".",
+    "$HOST_CONTAINER": ".",
 }
-"""The variables Oro's mounts may start with, as paths here."""
+"""The variables Oro's mounts may start with, as paths here (Oro's ``$HOST_CONTAINER`` is its
+process's working directory on Linux: ``src/runtime/filesystem/resource.cc:220-233``)."""
 
 
 def oro_mount(host_path: str, url_path: str) -> tuple[str, str]:
@@ -29,7 +31,10 @@ def oro_mount(host_path: str, url_path: str) -> tuple[str, str]:
     variable, slash, rest = host_path.partition("/")
     if variable.startswith("$"):
         if variable not in _ORO_HOST_PATHS:
-            raise ValueError(f"{variable} has no place on this host (use $HOST_HOME)")
+            raise ValueError(
+                f"{variable} names no folder on this host (use $HOST_HOME, "
+                "$HOST_PROCESS_WORKING_DIRECTORY or $HOST_CONTAINER)"
+            )
         host_path = _ORO_HOST_PATHS[variable] + slash + rest
     name = re.sub(r"[^a-z0-9]+", "-", url_path.lower()).strip("-") or "mount"
     return name, host_path
