@@ -1,5 +1,6 @@
 /**
- * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`).
+ * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`),
+ * and Oro's `sodium` (libsodium.js, loaded when first awaited).
  * @module oro:crypto
  * @alias node:crypto
  */
@@ -45,7 +46,19 @@ export function pbkdf2 (password: BinaryLike, salt: BinaryLike, iterations: numb
 export const RANDOM_BYTES_QUOTA: number
 export const MAX_RANDOM_BYTES: number
 export const MAX_RANDOM_BYTES_PAGES: number
+/** Resolves once `sodium` is loaded: awaiting it loads libsodium, importing the module does not. */
 export const ready: Promise<void>
+/**
+ * Oro's libsodium: libsodium.js's sumo build, imported when `ready` is first awaited. Then it holds
+ * libsodium.js's functions and constants (`crypto_box_keypair`, `crypto_secretbox_easy`,
+ * `to_hex`, `SODIUM_VERSION_STRING`...), see https://github.com/jedisct1/libsodium.js.
+ */
+export interface Sodium {
+  /** Loads libsodium (once) and resolves to this same object. */
+  readonly ready: Promise<Sodium>
+  [name: string]: any
+}
+export const sodium: Sodium
 export function rand64 (): bigint
 export function createDigest (algorithm: string, data: ArrayBuffer | ArrayBufferView): Promise<Buffer>
 export function murmur3 (value: string | ArrayBuffer | ArrayBufferView, seed?: number): number
@@ -55,6 +68,7 @@ declare const crypto: {
   MAX_RANDOM_BYTES: number
   MAX_RANDOM_BYTES_PAGES: number
   ready: Promise<void>
+  sodium: Sodium
   rand64: typeof rand64
   createDigest: typeof createDigest
   murmur3: typeof murmur3

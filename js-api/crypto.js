@@ -3,7 +3,8 @@
  * Web Crypto (`webcrypto`, `subtle`, `getRandomValues`, `randomUUID`), `randomBytes` and
  * `randomInt` over it, and `createHash`/`createHmac`/`pbkdf2` over `@noble/hashes` (audited, no
  * dependencies; bundled into `vendor/hashes.js`). Not full Node crypto: no ciphers, signing,
- * key objects, Diffie-Hellman or scrypt (use `subtle` for those).
+ * key objects, Diffie-Hellman or scrypt (use `subtle` for those). Oro's `sodium` is libsodium
+ * (libsodium.js, `vendor/sodium.js`), loaded when a page first awaits `sodium.ready`.
  *
  * ```js
  * import { createHash, randomBytes } from 'node:crypto'
@@ -327,8 +328,70 @@ export const RANDOM_BYTES_QUOTA = 64 * 1024
 export const MAX_RANDOM_BYTES = 0xffff_ffff_ffff
 /** `MAX_RANDOM_BYTES / RANDOM_BYTES_QUOTA`, as Oro has it. */
 export const MAX_RANDOM_BYTES_PAGES = MAX_RANDOM_BYTES / RANDOM_BYTES_QUOTA
-/** Oro's promise that the module's internals are loaded: nothing here loads late. */
-export const ready = Promise.resolve()
+// Oro's `sodium`: libsodium.js (vendor/sodium.js, its sumo build with the WebAssembly inside,
+// ~560 KB) is imported the first time a page awaits `sodium.ready` (or `ready`), never at load:
+// a page importing oro:crypto for a hash neither fetches nor compiles it. Once loaded, its
+// functions and constants are set on this same object, so Oro's
+// `await sodium.ready; sodium.crypto_box_keypair()` works as written.
+
+/** @type {Promise<Record<string, any>> | undefined} */
+let sodiumLoading
+
+function loadSodium () {
+  sodiumLoading ??= import('./vendor/sodium.js').then(async ({ default: libsodium }) => {
+    await libsodium.ready.catch((/** @type {unknown} */ error) => {
+      throw sodiumError(error)
+    })
+    for (const [name, value] of Object.entries(libsodium)) {
+      if (name !== 'ready') sodium[name] = value
+    }
+    return sodium
+  })
+  return sodiumLoading
+}
+
+/**
+ * Why libsodium did not start. A page whose Content-Security-Policy has a `script-src` (or
+ * `default-src`) without `'wasm-unsafe-eval'` may not compile WebAssembly: both engines answer a
+ * `CompileError` naming the policy, which libsodium wraps in its abort error; the error says
+ * what to add. Any other failure is passed on as it is.
+ * @param {unknown} error
+ */
+function sodiumError (error) {
+  const text = String(error instanceof Error ? error.message : error)
+  if (!/Content Security Policy/i.test(text)) return error
+  return withCode(new Error(
+    "oro:crypto's sodium could not compile its WebAssembly: the page's Content-Security-Policy " +
+    `must allow 'wasm-unsafe-eval' in script-src (${text})`, { cause: error }
+  ), 'ERR_ORO_SODIUM_WASM_BLOCKED')
+}
+
+/**
+ * Oro's libsodium (libsodium.js, sumo build): `await sodium.ready`, then `sodium.crypto_*`,
+ * `sodium.to_hex`, ... as https://github.com/jedisct1/libsodium.js documents them. `ready` is
+ * not enumerable, so that copying or printing the object (`{ ...sodium }`, JSON) loads nothing.
+ */
+export const sodium = /** @type {Record<string, any> & { readonly ready: Promise<Record<string, any>> }} */ (
+  Object.defineProperty({}, 'ready', { get: loadSodium, configurable: true })
+)
+
+/**
+ * Oro's promise that the module's internals are loaded: here libsodium, which awaiting it
+ * loads (a promise whose `then` starts the import, so that importing oro:crypto does not).
+ */
+class SodiumReady extends Promise {
+  static get [Symbol.species] () {
+    return Promise
+  }
+
+  /** @type {Promise<void>['then']} */
+  then (onFulfilled, onRejected) {
+    return loadSodium().then(() => undefined).then(onFulfilled, onRejected)
+  }
+}
+
+/** @type {Promise<void>} */
+export const ready = new SodiumReady((resolve) => resolve(undefined))
 
 /**
  * A random unsigned 64-bit integer.
@@ -390,6 +453,7 @@ export default {
   murmur3,
   rand64,
   ready,
+  sodium,
   Hash,
   Hmac,
   createHash,

@@ -1612,7 +1612,8 @@ declare module 'oro:constants' {
 
 declare module 'oro:crypto' {
   /**
-   * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`).
+   * `oro:crypto` (also `node:crypto`) — Web Crypto, random values and Node's hashes/HMAC (`@noble/hashes`),
+   * and Oro's `sodium` (libsodium.js, loaded when first awaited).
    * @module oro:crypto
    * @alias node:crypto
    */
@@ -1658,7 +1659,19 @@ declare module 'oro:crypto' {
   export const RANDOM_BYTES_QUOTA: number
   export const MAX_RANDOM_BYTES: number
   export const MAX_RANDOM_BYTES_PAGES: number
+  /** Resolves once `sodium` is loaded: awaiting it loads libsodium, importing the module does not. */
   export const ready: Promise<void>
+  /**
+   * Oro's libsodium: libsodium.js's sumo build, imported when `ready` is first awaited. Then it holds
+   * libsodium.js's functions and constants (`crypto_box_keypair`, `crypto_secretbox_easy`,
+   * `to_hex`, `SODIUM_VERSION_STRING`...), see https://github.com/jedisct1/libsodium.js.
+   */
+  export interface Sodium {
+    /** Loads libsodium (once) and resolves to this same object. */
+    readonly ready: Promise<Sodium>
+    [name: string]: any
+  }
+  export const sodium: Sodium
   export function rand64 (): bigint
   export function createDigest (algorithm: string, data: ArrayBuffer | ArrayBufferView): Promise<Buffer>
   export function murmur3 (value: string | ArrayBuffer | ArrayBufferView, seed?: number): number
@@ -1668,6 +1681,7 @@ declare module 'oro:crypto' {
     MAX_RANDOM_BYTES: number
     MAX_RANDOM_BYTES_PAGES: number
     ready: Promise<void>
+    sodium: Sodium
     rand64: typeof rand64
     createDigest: typeof createDigest
     murmur3: typeof murmur3
@@ -6916,6 +6930,35 @@ declare module 'oro:conduit/codec' {
   export default codec
 }
 
+declare module 'oro:cookies' {
+  /**
+   * `oro:cookies` — Oro's cookie helpers over the windows' own cookie store (the one
+   * `document.cookie` uses): the page's own origin's cookies, never an HttpOnly one nor the
+   * host's. Errors: `TypeError` (an empty argument), `SecurityError` `ERR_COOKIE_ORIGIN`,
+   * `ERR_COOKIE_DOMAIN`, `ERR_HOST_COOKIE`, `InvalidArgumentError` `ERR_COOKIE_SYNTAX`,
+   * `RangeError` `ERR_COOKIE_TOO_LARGE`, `InvalidStateError` `ERR_COOKIE_HTTPONLY`,
+   * `NotSupportedError` `ERR_HEADLESS` (use `document.cookie`).
+   * @module oro:cookies
+   */
+
+  /** The cookies a request of the page to `url` carries, as a `Cookie` header value (`"a=b; c=d"`). */
+  export function get (url: string): Promise<{ value: string }>
+  /** Set a cookie for `url` from a `Set-Cookie` header value. */
+  export function set (url: string, cookie: string): Promise<{ ok: boolean }>
+  /** Remove the cookies named `name` that a request of the page to `url` carries. */
+  export function remove (url: string, name: string): Promise<{ ok: boolean, removed: number }>
+  /** Remove every cookie of the app's origin the page can see (never the host's). */
+  export function clear (): Promise<{ ok: boolean, removed: number }>
+
+  const cookies: {
+    get: typeof get
+    set: typeof set
+    remove: typeof remove
+    clear: typeof clear
+  }
+  export default cookies
+}
+
 declare module 'oro:dgram' {
   /**
    * `oro:dgram` (also `node:dgram`) — Node's `dgram` for page JavaScript: UDP sockets of the host
@@ -8416,6 +8459,131 @@ declare module 'oro:geolocation' {
   export default geolocation
 }
 
+declare module 'oro:mcp' {
+  /**
+   * `oro:mcp` — Oro's MCP server module: the page's tools and resources, served by the host to
+   * MCP clients over Streamable HTTP on a loopback port (oro-mcp, permission `mcp`).
+   * @module oro:mcp
+   */
+
+  export interface MCPIcon { src: string, mimeType?: string, sizes?: string[], theme?: 'light' | 'dark' }
+  export interface MCPToolAnnotations {
+    title?: string, readOnlyHint?: boolean, destructiveHint?: boolean, idempotentHint?: boolean, openWorldHint?: boolean
+  }
+  export interface MCPAnnotations { audience?: Array<'user' | 'assistant'>, priority?: number, lastModified?: string }
+  export type MCPJSONValue = string | number | boolean | null | MCPJSONValue[] | { [key: string]: MCPJSONValue }
+  export interface MCPTextContent { type: 'text', text: string, annotations?: MCPAnnotations, _meta?: Record<string, any> }
+  export interface MCPBinaryContent { type: 'image' | 'audio', data: string, mimeType: string, annotations?: MCPAnnotations, _meta?: Record<string, any> }
+  export interface MCPResourceLinkContent {
+    type: 'resource_link', name: string, uri: string, title?: string, description?: string, mimeType?: string,
+    size?: number, icons?: MCPIcon[], annotations?: MCPAnnotations, _meta?: Record<string, any>
+  }
+  export interface MCPResourceContents { uri: string, text?: string, blob?: string, mimeType?: string, _meta?: Record<string, any> }
+  export interface MCPEmbeddedResourceContent { type: 'resource', resource: MCPResourceContents, annotations?: MCPAnnotations, _meta?: Record<string, any> }
+  export type MCPContentBlock = MCPTextContent | MCPBinaryContent | MCPResourceLinkContent | MCPEmbeddedResourceContent
+  export interface MCPToolResult { content: MCPContentBlock[], structuredContent?: MCPJSONValue, isError?: boolean, _meta?: Record<string, any> }
+  /** A whole result, or any JSON value (its `structuredContent`, with its JSON text as content). */
+  export type MCPToolHandlerResult = MCPToolResult | MCPJSONValue | undefined
+
+  export interface MCPToolInvocationContext { id: string, name: string, sessionId: string, arguments: Record<string, any> }
+  export interface MCPRegisterToolOptions {
+    name: string
+    title?: string
+    description?: string
+    inputSchema?: Record<string, any>
+    outputSchema?: Record<string, any>
+    icons?: MCPIcon[]
+    annotations?: MCPToolAnnotations
+    _meta?: Record<string, any>
+    /** Oro's deprecated alias for `_meta`. */
+    metadata?: any
+    handler?: (context: MCPToolInvocationContext) => MCPToolHandlerResult | Promise<MCPToolHandlerResult>
+  }
+  export interface MCPToolDescriptor {
+    name: string, title?: string, description?: string, inputSchema: Record<string, any>, outputSchema?: Record<string, any>,
+    icons?: MCPIcon[], annotations?: MCPToolAnnotations, _meta?: Record<string, any>, metadata?: Record<string, any>
+  }
+
+  export interface MCPResourceDescriptor {
+    uri: string, name?: string, title?: string, description?: string, mimeType?: string, icons?: MCPIcon[],
+    annotations?: MCPAnnotations, size?: number, _meta?: Record<string, any>, subscribable?: boolean, metadata?: any
+  }
+  export interface MCPResourceContext { id: string, uri: string, sessionId: string, params: Record<string, any>, descriptor: MCPResourceDescriptor }
+  export interface MCPResourceContentInput { uri?: string, text?: string, blob?: string | Uint8Array, mimeType?: string, _meta?: Record<string, any> }
+  export interface MCPResourceHandlerResultObject { contents: MCPResourceContentInput[], _meta?: Record<string, any> }
+  export type MCPResourceHandlerResult = MCPResourceHandlerResultObject | MCPResourceContentInput | MCPResourceContentInput[] | string | Uint8Array | null | undefined
+  export interface MCPRegisterResourceOptions extends Omit<MCPResourceDescriptor, 'subscribable'> {
+    subscribable?: boolean
+    handler?: (context: MCPResourceContext) => MCPResourceHandlerResult | Promise<MCPResourceHandlerResult>
+    onSubscribe?: (context: MCPResourceContext) => void | Promise<void>
+    onUnsubscribe?: (context: MCPResourceContext) => void | Promise<void>
+  }
+
+  export interface MCPInvocationOptions { sessionId?: string }
+  export interface MCPPublishResourceOptions { sessionId?: string, subscriptionId?: string }
+
+  export interface MCPAuthorizationRequest {
+    id: string, method: string, path: string, remoteAddress: string, remotePort: number | null,
+    headers: Record<string, string | string[]>, query: Record<string, string | string[]>, authorization?: string, body?: string
+  }
+  export interface MCPAuthorizationDecision { allow: boolean, status?: number, message?: string }
+  export type MCPAuthorizationHandler = (request: MCPAuthorizationRequest) => boolean | MCPAuthorizationDecision | Promise<boolean | MCPAuthorizationDecision>
+
+  export interface MCPStartServerOptions {
+    /** Loopback unless the app sets `mcp.allow_any_address` (default `127.0.0.1`). */
+    host?: string
+    /** 0 picks a free port (default 8000, Oro's). */
+    port?: number
+    /** The Streamable HTTP endpoint's path (default `/mcp`). */
+    endpoint?: string
+    /** Oro's HTTP+SSE paths: `NotSupportedError` (only Streamable HTTP is served). */
+    sse?: string
+    message?: string
+    /** Clients must send `Authorization: Bearer <token>`. */
+    token?: string
+    retry?: number
+    sessionTtlSeconds?: number
+    maxRequestBytes?: number
+    maxSessions?: number
+    maxQueuedEvents?: number
+    maxQueuedBytes?: number
+    replaceSseStreamOnReconnect?: boolean
+    authorize?: MCPAuthorizationHandler | null
+    /** `NotSupportedError` unless `false` or `{ enabled: false }`. */
+    oauth?: boolean | { enabled?: boolean, [key: string]: any }
+  }
+  export interface MCPStartServerResult { running: boolean, host: string, port: number, endpoint: string }
+
+  export function registerTool (tool: MCPRegisterToolOptions): Promise<number | null>
+  export function unregisterTool (name: string): Promise<boolean>
+  export function listTools (): Promise<MCPToolDescriptor[]>
+  export function registerResource (resource: MCPRegisterResourceOptions): Promise<number | null>
+  export function unregisterResource (uri: string): Promise<boolean>
+  export function listResources (): Promise<MCPResourceDescriptor[]>
+  export function invokeTool (name: string, args?: Record<string, any>, options?: MCPInvocationOptions | null): Promise<boolean>
+  export function publishResource (uri: string, result: MCPResourceHandlerResult, options?: MCPPublishResourceOptions | null): Promise<boolean>
+  export function setAuthorizationHandler (handler: MCPAuthorizationHandler | null | undefined): Promise<void>
+  export function startServer (options?: MCPStartServerOptions | null): Promise<MCPStartServerResult>
+  export function stopServer (): Promise<boolean>
+  export function serverStatus (): Promise<boolean>
+
+  const mcp: {
+    registerTool: typeof registerTool
+    unregisterTool: typeof unregisterTool
+    listTools: typeof listTools
+    registerResource: typeof registerResource
+    unregisterResource: typeof unregisterResource
+    listResources: typeof listResources
+    invokeTool: typeof invokeTool
+    publishResource: typeof publishResource
+    setAuthorizationHandler: typeof setAuthorizationHandler
+    startServer: typeof startServer
+    stopServer: typeof stopServer
+    serverStatus: typeof serverStatus
+  }
+  export default mcp
+}
+
 declare module 'oro:net' {
   /**
    * `oro:net` (also `node:net`) — Node's `net` for page JavaScript: TCP sockets and servers of the
@@ -8986,6 +9154,8 @@ declare module 'oro:service-worker/runtime' {
    * @module oro:service-worker/runtime
    */
 
+  import type { WorkerExtension } from 'oro:service-worker/worker'
+
   export interface HandlerContext {
     event: any
     env: Record<string, any> | null
@@ -9012,7 +9182,7 @@ declare module 'oro:service-worker/runtime' {
   /** The protocol URL an app URL under `/oro/protocol/<scheme>/` stands for, else `url`. */
   export function handlerURL (url: string): string
   export function handlersOf (module: any): Handlers
-  export function start (module: any, options?: { script?: string }): void
+  export function start (module: any, options?: { script?: string, extensions?: WorkerExtension[] }): void
 
   const runtime: {
     start: typeof start
@@ -9061,11 +9231,24 @@ declare module 'oro:service-worker/worker' {
   /** This worker's registration's Environment (opened once). */
   export function environment (): Promise<Environment>
 
+  /** A plugin's module the shell imported for it (`oro_service_worker_modules`). */
+  export interface WorkerExtension {
+    plugin: string
+    specifier: string
+    module: any
+  }
+  /** Take in the plugins' extensions: each default export that answers (a function, `{ fetch }`). */
+  export function extend (extensions: WorkerExtension[]): void
+  /** The first answer of the plugins' extensions to the event's request, or `null`. */
+  export function extensionAnswer (event: { request: Request, waitUntil (promise: Promise<unknown>): void }): Promise<Response | null>
+
   const worker: {
     serve: typeof serve
     call: typeof call
     environment: typeof environment
     isPassThrough: typeof isPassThrough
+    extend: typeof extend
+    extensionAnswer: typeof extensionAnswer
   }
   export default worker
 }

@@ -472,6 +472,37 @@ def oro_page_args(host: Host, window: int, origin: str) -> Mapping[str, Any] | N
 
 
 @hookspec
+def oro_service_worker_modules(host: Host) -> Sequence[str] | None:
+    """Extend every Service Worker of the app with ES modules of your plugin.
+
+    Called on the event loop each time the bridge generates a worker's shell
+    (``/oro/service-worker/shell.js?script=...``, through which every configured worker, every
+    page's own registration and every protocol handler runs), so the answer may follow the
+    config. Must be fast and must not block. Each specifier names a JS module your plugin
+    registered (``oro_register_js_modules``); the shell imports them, in plugin registration
+    order, after oro-sw's runtime and before the app's script. Declared as
+    ``Plugin(service_worker="oro:<name>/worker")``.
+
+    The module answers fetches the way an Oro worker script does: its default export is
+    ``async function (request, env, ctx)`` or ``{ fetch (request, env, ctx) }``. oro-sw's
+    runtime asks each extension first, for every request the worker intercepts (never other
+    origins, ``/ipc``, ``/oro/events``), in workers whose script is an Oro module or uses
+    ``serve()``: a ``Response`` answers; ``undefined`` or ``null`` passes the request on to
+    the next extension, then to the app's handling as if no extension were there. An
+    extension that throws, rejects, answers something else or exports no handler is left out
+    of that request (or of the worker) with one ``console.error`` in the worker naming your
+    plugin and the specifier; the worker keeps serving the app. A module that fails to load
+    (a syntax error, a throw at its top level) fails the worker's script like any import:
+    keep work out of the top level. Without oro-sw no shell imports extensions.
+
+    :param host: the running host.
+    :return: specifiers of your plugin's JS modules (``["oro:hello/worker"]``), or ``None``
+        for none. A specifier no module has, or one another plugin registered, is logged
+        naming your plugin and left out; a raising implementation contributes nothing.
+    """
+
+
+@hookspec
 def oro_diagnostics(host: Host, window: int | None) -> dict[str, Any] | None:
     """Report what your plugin holds, for the ``diagnostics.query`` route.
 

@@ -118,6 +118,18 @@ async def test_leaving_subscribe_unsubscribes() -> None:
     bus.emit("nobody-listens")
 
 
+async def test_subscribed_windows_leave_out_pages_that_prove_no_window() -> None:
+    bus = EventBus()
+    async with (
+        bus.subscribe(window=2, page=True),
+        bus.subscribe(window=None, page=True),
+        bus.subscribe(window=0),
+    ):
+        assert bus.subscribed_windows() == {0, 2}
+
+    assert bus.subscribed_windows() == set()
+
+
 async def test_host_emit_goes_through_its_event_bus() -> None:
     async with make_host() as host, host.events.subscribe(window=0) as events:
         host.emit("hello", [1, 2], window=0)

@@ -27,6 +27,7 @@ PLUGINS = {
     "oro-desktop": "desktop",
     "oro-dns": "dns",
     "oro-fs": "fs",
+    "oro-mcp": "mcp",
     "oro-process": "child_process",
     "oro-secure-storage": "secure-storage",
     "oro-sqlite": "sqlite",

@@ -275,6 +275,10 @@ DYNAMIC: dict[tuple[str, str], Dynamic] = {
     ("plugins/oro-desktop/src/oro_desktop/notifications/part.py", "Notifications._emit"): Dynamic(
         "a helper: its callers' names are checked at each call"
     ),
+    ("plugins/oro-mcp/src/oro_mcp/state.py", "McpState.ask"): Dynamic(
+        "a question to the page that registered a tool or resource, or set the authorizer",
+        _constants("oro_mcp.state", "TOOL_EVENT", "RESOURCE_EVENT", "AUTHORIZE_EVENT"),
+    ),
     ("plugins/oro-process/src/oro_process/backend.py", "BackendProcess._emit"): Dynamic(
         "a helper: its callers' names are checked at each call"
     ),

@@ -103,6 +103,7 @@ ROUTE_MODULES: dict[str, tuple[str, ...]] = {
     ),
     "dns": ("oro_dns.routes",),
     "fs": ("oro_fs.routes",),
+    "mcp": ("oro_mcp.routes",),
     "secure-storage": ("oro_secure_storage.routes",),
     "sqlite": ("oro_sqlite.routes",),
     "sw": ("oro_sw.routes",),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerate js-api/vendor/*.js: the npm packages behind node:events, node:buffer, node:path,
 // node:stream, node:util, node:assert, node:url, node:querystring, node:string_decoder,
-// node:path/win32 and node:crypto's hashes, bundled by esbuild as browser ES modules with named exports. The generated files are committed:
+// node:path/win32, node:crypto's hashes and oro:crypto's sodium, bundled by esbuild as browser ES modules with named exports. The generated files are committed:
 // the runtime serves them as they are and never needs Node.
 //
 //   cd js-api && npm ci && node scripts/vendor.mjs           # rewrite vendor/
@@ -355,6 +355,19 @@ export class TomlDate extends SmolTomlDate {
     },
     entry: `
 export { default, parse, stringify, TomlError } from './node_modules/smol-toml/dist/index.js'
+`
+  },
+  {
+    file: 'sodium.js',
+    // libsodium.js's sumo build (the variant Oro's api/external/libsodium bundles): the wrappers
+    // and the WebAssembly module, embedded in the file. oro:crypto imports it when a page first
+    // awaits `sodium.ready`, never at load. Its `require("crypto")` is a fallback for a realm
+    // without crypto.getRandomValues, which every page has (and the wrappers refuse to load
+    // without): it becomes `undefined`, so the bundle names no Node module.
+    packages: ['libsodium-wrappers-sumo', 'libsodium-sumo'],
+    define: { require: 'undefined' },
+    entry: `
+export { default } from 'libsodium-wrappers-sumo'
 `
   }
 )

@@ -77,6 +77,7 @@ const VENDOR_IMPORTS = {
   'hashes.js': [],
   'semver.js': [],
   'toml.js': [],
+  'sodium.js': [],
   'util.js': [],
   'stream.js': ['../buffer.js', '../events.js'],
   'assert.js': ['./util.js'],
@@ -118,7 +119,8 @@ test('vendor/LICENSES.txt has the license of every package a bundle header names
   for (const name of ['events@3.3.0', 'buffer@6.0.3', 'path-browserify@1.0.1', 'readable-stream@4.8.0',
     'assert@2.1.0', 'util@0.12.5', 'node-inspect-extracted@3.3.3', 'url@0.11.4', 'punycode@1.4.1',
     'querystring-browser@1.0.4', 'string_decoder@1.3.0', 'path-unified@0.2.0', '@noble/hashes@2.4.0',
-    '@pkgjs/parseargs@0.11.0', 'semver@7.8.6', 'smol-toml@1.9.1']) {
+    '@pkgjs/parseargs@0.11.0', 'semver@7.8.6', 'smol-toml@1.9.1', 'libsodium-wrappers-sumo@0.8.4',
+    'libsodium-sumo@0.8.4']) {
     assert.ok(named.has(name), `${name} is named in a bundle header`)
   }
   for (const name of named) assert.ok(text.includes(`\n${name} (`), `LICENSES.txt has ${name}`)

@@ -8,7 +8,8 @@ swapped into the running host (the window and its page stay;
 :func:`~oro_framework.host.app_backend.reload_backend`), a broken
 backend or config is shown over the pages (:data:`PROBLEM_EVENT`), and a valid new config (or a
 backend with host hooks, which cannot be swapped) makes the child ask the loop for a restart
-(:data:`RESTART_LINE`).
+(:data:`RESTART_LINE`). A third sends the host's log records to the pages' consoles
+(:mod:`~oro_framework.cli.dev_logs`).
 
 An app with build steps is built again, with the previous output served meanwhile, when a file
 of the app outside its output changes; the pages reload once the new output is in place. A
@@ -34,6 +35,7 @@ import anyio.to_thread
 from anyio.abc import TaskStatus
 
 from oro_framework.build.steps import BuildSteps, run_build_steps
+from oro_framework.cli.dev_logs import LOG_EVENT, forward_logs
 from oro_framework.cli.dev_watch import (
     ChangeFilter,
     editable_plugin_sources,
@@ -47,6 +49,7 @@ from oro_framework.host.app_backend import (
     import_new_backend,
     swap_backend,
 )
+from oro_framework.host.bridge_settings import HttpIpcSettings
 from oro_framework.host.build_paths import check_build_source
 from oro_framework.host.builtin_settings import BuildSettings, has_build_steps
 from oro_framework.host.config.files import CONFIG_FILE_NAMES, find_config_file
@@ -95,18 +98,22 @@ DEV_CLIENT: Final = Path(__file__).with_name("dev_client.js")
 @final
 class DevPlugin:
     """What ``oro dev`` adds to the host it runs: the route ``dev.boot`` (which host process is
-    this), the preload module ``oro:dev`` and the service ``dev.reload`` watching the app's
-    resources.
+    this), the preload module ``oro:dev``, the service ``dev.reload`` watching the app's
+    resources and ``dev.logs`` sending the host's log to the pages.
 
     :param boot: this host process's id; pages compare it to know a new host answers.
     :param echo: where the one line per reload goes.
+    :param secret_keys: keys of this launch the pages' log never shows (the session key).
     """
 
     name = "oro-dev"
 
-    def __init__(self, boot: str, *, echo: Callable[[str], None] = print) -> None:
+    def __init__(
+        self, boot: str, *, echo: Callable[[str], None] = print, secret_keys: tuple[str, ...] = ()
+    ) -> None:
         self.boot = boot
         self._echo = echo
+        self._secret_keys = secret_keys
         self.problem: str | None = None
         """What is broken now (the backend, the config), shown over every page; ``None``."""
 
@@ -127,7 +134,7 @@ class DevPlugin:
 
     @hookimpl
     def oro_register_page_events(self, events: PageEventTable) -> None:
-        events.add(RELOAD_EVENT, PROBLEM_EVENT)
+        events.add(RELOAD_EVENT, PROBLEM_EVENT, LOG_EVENT)
 
     @hookimpl
     def oro_page_args(self) -> Mapping[str, Any]:
@@ -141,6 +148,12 @@ class DevPlugin:
             "dev.backend",
             functools.partial(self._swap_on_changes, host),
             doc="oro dev: reloads backend.py in place and checks oro.toml when they change",
+        )
+        bridge_key = host.settings(HttpIpcSettings).shared_key
+        services.add(
+            "dev.logs",
+            functools.partial(forward_logs, host, (*self._secret_keys, bridge_key)),
+            doc="oro dev: sends the host's log records to the pages' consoles",
         )
         if has_build_steps(host.config):
             # The output is replaced whole by each build, which a watcher of it would not
@@ -351,4 +364,5 @@ def start_child(
         sock = socket.socket(fileno=int(descriptor))
         # Nor do they get the socket itself: only this host serves on it.
         sock.set_inheritable(False)
-    return DevPlugin(secrets.token_urlsafe(12), echo=echo), session_key, sock
+    plugin = DevPlugin(secrets.token_urlsafe(12), echo=echo, secret_keys=(session_key,))
+    return plugin, session_key, sock

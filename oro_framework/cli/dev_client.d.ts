@@ -1,7 +1,7 @@
 /**
  * `oro:dev` — what `oro dev` adds to every page: reload on `devreload`, reconnect after a host
  * restart, an overlay showing a broken
- * backend.py, config or plugin. Served only under `oro dev`.
+ * backend.py, config or plugin, the host's log in the console. Served only under `oro dev`.
  * @module oro:dev
  */
 
@@ -14,11 +14,15 @@ export const OVERLAY_ID: 'oro-dev-overlay'
 /** The host event saying what is broken (`{ error: string | null }`): a backend.py that does
  * not import, an invalid oro.toml; shown over the page, removed once fixed. */
 export const PROBLEM_EVENT: 'devproblem'
+/** The host event carrying the host's log records (`{ records: Array<{ level, logger,
+ * message }>, dropped: number }`), written to the console. */
+export const LOG_EVENT: 'devlog'
 
 declare const _default: {
   RELOAD_EVENT: typeof RELOAD_EVENT
   POLL_INTERVAL: typeof POLL_INTERVAL
   OVERLAY_ID: typeof OVERLAY_ID
   PROBLEM_EVENT: typeof PROBLEM_EVENT
+  LOG_EVENT: typeof LOG_EVENT
 }
 export default _default

@@ -9,7 +9,9 @@
  *   overlay over the page;
  * - on the host event `devproblem` (a saved backend.py that does not import, a saved `oro.toml`
  *   that is invalid: the host keeps running, the page keeps its state), shows the error in the
- *   same overlay, and removes it on the next `devproblem` without one (the fix saved).
+ *   same overlay, and removes it on the next `devproblem` without one (the fix saved);
+ * - writes the host's log records (the host event `devlog`) to the console: `console.debug`,
+ *   `info`, `warn` or `error` by level, each line starting with the logger's name in brackets.
  * @module oro:dev
  */
 
@@ -20,6 +22,13 @@ export const RELOAD_EVENT = 'devreload'
 export const POLL_INTERVAL = 100
 export const OVERLAY_ID = 'oro-dev-overlay'
 export const PROBLEM_EVENT = 'devproblem'
+export const LOG_EVENT = 'devlog'
+
+/**
+ * The console method of each level a log record has.
+ * @type {Map<string, 'debug' | 'info' | 'warn' | 'error'>}
+ */
+const CONSOLE_METHODS = new Map([['debug', 'debug'], ['info', 'info'], ['warning', 'warn'], ['error', 'error']])
 
 /** The boot id of the host process that served this page. */
 function pageBoot () {
@@ -87,6 +96,22 @@ function showProblem (problem) {
   }
 }
 
+/**
+ * Write the host's log records to the console. `'%s'` first: a record's text is never read as
+ * a format (a `%c` in it styles nothing).
+ * @param {{ records?: Array<{ level?: string, logger?: string, message?: string }>, dropped?: number } | undefined} detail
+ */
+function showLogs (detail) {
+  for (const record of Array.isArray(detail?.records) ? detail.records : []) {
+    const method = CONSOLE_METHODS.get(String(record?.level)) ?? 'log'
+    console[method]('%s', `[${record?.logger}] ${record?.message}`)
+  }
+  const dropped = Number(detail?.dropped)
+  if (dropped > 0) {
+    console.warn('%s', `[oro dev] ${dropped} host log record(s) dropped: more came at once than a page is sent`)
+  }
+}
+
 let waiting = false
 
 /**
@@ -118,6 +143,7 @@ function install () {
   if (typeof target.addEventListener !== 'function' || !target.location) return
   target.addEventListener(RELOAD_EVENT, () => target.location.reload())
   target.addEventListener(PROBLEM_EVENT, (/** @type {any} */ event) => showProblem(event.detail?.error))
+  target.addEventListener(LOG_EVENT, (/** @type {any} */ event) => showLogs(event.detail))
   if (target.__args?.devProblem) showProblem(target.__args.devProblem)
   target.addEventListener('applicationstop', () => { waitForHost() })
   getState().channel?.addEventListener('error', () => { waitForHost({ sameHostIsEnough: true }) })
@@ -125,4 +151,4 @@ function install () {
 
 if (/** @type {any} */ (globalThis).isOroRuntime === true) install()
 
-export default { RELOAD_EVENT, POLL_INTERVAL, OVERLAY_ID, PROBLEM_EVENT }
+export default { RELOAD_EVENT, POLL_INTERVAL, OVERLAY_ID, PROBLEM_EVENT, LOG_EVENT }

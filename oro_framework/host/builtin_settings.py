@@ -347,9 +347,10 @@ class WebviewSettings:
     navigator_mounts: dict[str, str] = setting(
         {},
         '[webview.navigator_mounts] "~/Documents/" = "/docs": a host folder (~ or $HOST_HOME, '
-        "$HOST_PROCESS_WORKING_DIRECTORY, $HOST_CONTAINER or a path relative to the app) served read-only to the "
-        "app's own pages at that URL path, as Oro's webview_navigator_mounts_*; links out of the "
-        "folder, dot files, Python and config files are not served (docs/security.md).",
+        "$HOST_PROCESS_WORKING_DIRECTORY, $HOST_CONTAINER or a path relative to the app) served "
+        "read-only to the app's own pages at that URL path, as Oro's webview_navigator_mounts_*; "
+        "links out of the folder, dot files, Python and config files are not served "
+        "(docs/security.md).",
         validator=_navigator_path,
     )
 

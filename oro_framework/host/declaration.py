@@ -49,6 +49,7 @@ __all__ = ["DECLARATION_NAME", "NOTIFICATIONS", "Plugin", "PluginService", "asse
 DECLARATION_NAME: Final = "plugin"
 """The name of the :class:`Plugin` in an entry module."""
 
+_WORKER_MODULE: Final = re.compile(r"oro:[a-z0-9_\-]+(?:/[a-z0-9_\-]+)*")
 _REFERENCE: Final = re.compile(r"(?:\.+|\.*[A-Za-z_][\w.]*):[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 NOTIFICATIONS: Final = frozenset(
@@ -64,8 +65,8 @@ NOTIFICATIONS: Final = frozenset(
 """The hooks a declaration's ``hooks`` may answer with references: a referenced callable gets
 those of the hook's arguments its parameters name (``page_args(origin)``)."""
 
-_ANSWERING: Final = frozenset({"oro_page_args", "oro_diagnostics"})
-"""Of :data:`NOTIFICATIONS`, the hooks whose answer the host uses."""
+_ANSWERING: Final = frozenset({"oro_page_args", "oro_diagnostics", "oro_service_worker_modules"})
+"""The declared hooks whose answer the host uses."""
 
 
 @final
@@ -122,6 +123,8 @@ class Plugin:
         what answers a folder other plugins share (or ``None``, none here), of which the
         plugin registers the modules whose ``.d.ts`` header says ``@plugin <its name>``.
     :param preload: specifiers among them that every page loads.
+    :param service_worker: specifiers among them that every Service Worker of the app imports,
+        its fetch handler asked before the app's (``oro_service_worker_modules``).
     :param events: references to the names (or collections of names) of the page events the
         plugin sends.
     :param event_prefixes: references to page event name prefixes the plugin sends.
@@ -144,6 +147,7 @@ class Plugin:
         "preload",
         "routes",
         "schemes",
+        "service_worker",
         "services",
         "settings",
         "state",
@@ -160,6 +164,7 @@ class Plugin:
         schemes: Mapping[str, str] | None = None,
         js_modules: str | None = None,
         preload: str | Iterable[str] = (),
+        service_worker: str | Iterable[str] = (),
         events: str | Iterable[str] = (),
         event_prefixes: str | Iterable[str] = (),
         services: PluginService | Iterable[PluginService] = (),
@@ -175,6 +180,7 @@ class Plugin:
         self.schemes = dict(schemes or {})
         self.js_modules = js_modules
         self.preload = _references(preload)
+        self.service_worker = _references(service_worker)
         self.events = _references(events)
         self.event_prefixes = _references(event_prefixes)
         self.services = (services,) if isinstance(services, PluginService) else tuple(services)
@@ -213,6 +219,12 @@ class Plugin:
             *([self.js_modules] if self.js_modules and ":" in self.js_modules else []),
             *(ref for refs in self.hooks.values() for ref in refs),
         ]
+        for specifier in self.service_worker:
+            if not isinstance(specifier, str) or _WORKER_MODULE.fullmatch(specifier) is None:
+                raise ValueError(
+                    f"service_worker={specifier!r} is no JS module specifier: name one of the "
+                    "plugin's modules, 'oro:<name>/worker' as its .d.ts header says"
+                )
         for reference in references:
             if not isinstance(reference, str) or _REFERENCE.fullmatch(reference) is None:
                 raise ValueError(
@@ -452,6 +464,16 @@ def _events(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | N
     return register
 
 
+def _service_worker(declaration: Plugin, _: _Resolver) -> Callable[..., list[str]] | None:
+    if not declaration.service_worker:
+        return None
+
+    def answer(**_: Any) -> list[str]:
+        return list(declaration.service_worker)
+
+    return answer
+
+
 def _services(declaration: Plugin, resolver: _Resolver) -> Callable[..., None] | None:
     if not declaration.services:
         return None
@@ -480,6 +502,7 @@ _REGISTRATIONS: Final = {
     "oro_register_js_modules": _js_modules,
     "oro_register_page_events": _events,
     "oro_register_services": _services,
+    "oro_service_worker_modules": _service_worker,
 }
 """Each registration hook and what makes its implementation from a declaration (``None`` when
 the declaration has nothing for it)."""
@@ -526,6 +549,7 @@ _SHAPES: Final[dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = 
     "oro_register_js_modules": lambda body: lambda modules, host: body(modules=modules, host=host),
     "oro_register_page_events": lambda body: lambda events, host: body(events=events, host=host),
     "oro_register_services": lambda body: lambda services, host: body(services=services, host=host),
+    "oro_service_worker_modules": lambda body: lambda host: body(host=host),
     "oro_page_closed": lambda body: lambda host, window: body(host=host, window=window),
     "oro_window_created": lambda body: lambda host, window: body(host=host, window=window),
     "oro_page_args": lambda body: (

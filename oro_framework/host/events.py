@@ -135,6 +135,11 @@ class EventBus:
         """Whether ``window``'s page has its event channel connected now."""
         return any(subscriber.window == window for subscriber in self._subscribers)
 
+    def subscribed_windows(self) -> set[int]:
+        """The windows whose page has its event channel connected now (what proves no window
+        is not among them)."""
+        return {sub.window for sub in self._subscribers if sub.window is not None}
+
     def emit_when_subscribed(
         self,
         name: str,

@@ -80,6 +80,16 @@ def _plugin_functions(plugin: object) -> Iterator[object]:
             yield getattr(value, "__func__", value)
 
 
+def _specifiers(answer: object) -> list[str]:
+    """An ``oro_service_worker_modules`` answer as a list of specifiers.
+
+    :raises TypeError: it is not a sequence of strings (a lone string included: its
+        characters are no specifiers)."""
+    if isinstance(answer, list | tuple) and all(isinstance(item, str) for item in answer):
+        return list(answer)
+    raise TypeError(f"answered {answer!r}: answer a list of JS module specifiers or None")
+
+
 @final
 class HookCaller:
     """One method per hook of :mod:`oro_framework.hookspecs`.
@@ -333,3 +343,18 @@ class HookCaller:
                 if result is not None:
                     merged.update(result)
         return merged
+
+    def service_worker_modules(self, host: Host) -> list[tuple[str, str]]:
+        """``(plugin, specifier)`` of each module the plugins extend Service Workers with, in
+        registration order; a failing or malformed answer is logged naming its plugin and
+        contributes nothing (the worker must still serve the app)."""
+        found: list[tuple[str, str]] = []
+        for plugin_name, caller in self.implementers("oro_service_worker_modules"):
+            try:
+                results = caller(host=host)
+                answers = [_specifiers(result) for result in results if result is not None]
+            except Exception as error:
+                _log_failure(plugin_name, "oro_service_worker_modules", error)
+                continue
+            found.extend((plugin_name, specifier) for answer in answers for specifier in answer)
+        return found

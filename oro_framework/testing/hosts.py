@@ -356,6 +356,10 @@ class HookRecorder:
         self._record("oro_page_args", host=host, window=window, origin=origin)
 
     @hookimpl
+    def oro_service_worker_modules(self, host: Host) -> None:
+        self._record("oro_service_worker_modules", host=host)
+
+    @hookimpl
     def oro_unconfigure(self, host: Host) -> None:
         self._record("oro_unconfigure", host=host)
 

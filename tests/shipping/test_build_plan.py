@@ -59,6 +59,7 @@ def test_a_page_that_imports_nothing_ships_only_what_every_page_loads() -> None:
         "oro-ai",
         "oro-dns",
         "oro-fs",
+        "oro-mcp",
         "oro-process",
         "oro-secure-storage",
         "oro-sqlite",

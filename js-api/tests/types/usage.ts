@@ -21,7 +21,7 @@ import { platform } from 'node:os'
 import BufferClass from 'oro:buffer'
 import { compareBuffers, toBuffer, isBufferLike, parseHeaders, MIMEType } from 'oro:util'
 import { IPCMessageChannel, IPCBroadcastChannel, IPCSearchParams, Headers as IPCHeaders, parseSeq, postMessage, OK } from 'oro:ipc'
-import { murmur3, rand64, createDigest } from 'oro:crypto'
+import { murmur3, rand64, createDigest, sodium } from 'oro:crypto'
 import { Path, cwd as pathCwd, HOME } from 'oro:path'
 import { env, ProcessEnvironmentEvent } from 'oro:process'
 import oroTest from 'oro:test'
@@ -149,9 +149,11 @@ async function main (): Promise<void> {
   const hash: number = murmur3('x')
   const big: bigint = rand64()
   const digest: Buffer = await createDigest('SHA-256', new Uint8Array([1]))
+  const loaded: typeof sodium = await sodium.ready
+  const keys: { publicKey: Uint8Array } = loaded.crypto_box_keypair()
   const parsed = Path.from('a/b.txt', '/w')
   const where: string = parsed.pathname
-  console.log(hash, big, digest, where, pathCwd(), HOME)
+  console.log(hash, big, digest, keys.publicKey, where, pathCwd(), HOME)
   env.addEventListener('set', (event) => console.log(event instanceof ProcessEnvironmentEvent))
   const mode: string = env.APP_MODE
   oroTest.linux('on linux', (t) => t.pass())

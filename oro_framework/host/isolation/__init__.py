@@ -44,6 +44,7 @@ PROJECT_DISTRIBUTIONS: Final = frozenset(
         "oro-desktop",
         "oro-dns",
         "oro-fs",
+        "oro-mcp",
         "oro-process",
         "oro-secure-storage",
         "oro-sqlite",

@@ -55,6 +55,7 @@ REFUSED_HOOKS: Final[Mapping[str, str]] = {
     "oro_resolve_secret": "it would see the host's secret references",
     "oro_window_created": "a window object lives in the host",
     "oro_page_args": "it is answered while a page loads, on the host's loop",
+    "oro_service_worker_modules": "it is answered while a worker's script loads",
     "oro_register_commands": "commands run in the oro command's own process",
     "oro_doctor_checks": "doctor checks run in the oro command's own process",
 }

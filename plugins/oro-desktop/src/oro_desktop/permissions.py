@@ -7,7 +7,7 @@ from typing import Final
 
 from oro_framework import PermissionSpec
 
-__all__ = ["CLIPBOARD", "DIALOGS", "MENUS", "NETWORK_STATUS", "NOTIFICATIONS"]
+__all__ = ["CLIPBOARD", "COOKIES", "DIALOGS", "MENUS", "NETWORK_STATUS", "NOTIFICATIONS"]
 
 NETWORK_STATUS: Final = PermissionSpec(
     "network_status",
@@ -31,4 +31,9 @@ DIALOGS: Final = PermissionSpec(
     "dialogs",
     "Native file dialogs (window.showFileSystemPicker): a picked path becomes usable "
     "through oro:fs for the page.",
+)
+COOKIES: Final = PermissionSpec(
+    "cookies",
+    "Read, set and remove the app origin's cookies in the windows' cookie store, as "
+    "document.cookie does (oro:cookies).",
 )

@@ -22,6 +22,7 @@ plugin = Plugin(
         ".permissions:DIALOGS",
         ".permissions:NOTIFICATIONS",
         ".permissions:CLIPBOARD",
+        ".permissions:COOKIES",
         ".permissions:NETWORK_STATUS",
     ],
     settings={"desktop": ".settings:DesktopSettings", "window": ".settings:WindowStateSettings"},

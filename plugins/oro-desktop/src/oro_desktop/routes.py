@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from oro_desktop.clipboard.routes import ROUTES as CLIPBOARD_ROUTES
+from oro_desktop.cookies.routes import ROUTES as COOKIE_ROUTES
 from oro_desktop.dialogs.routes import ROUTES as DIALOG_ROUTES
 from oro_desktop.menus.routes import ROUTES as MENU_ROUTES
 from oro_desktop.notifications.routes import ROUTES as NOTIFICATION_ROUTES
@@ -15,4 +16,5 @@ ROUTE_GROUPS: Final[tuple[RouteGroup, ...]] = (
     DIALOG_ROUTES,
     NOTIFICATION_ROUTES,
     CLIPBOARD_ROUTES,
+    COOKIE_ROUTES,
 )

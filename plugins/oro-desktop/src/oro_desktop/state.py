@@ -17,6 +17,7 @@ from oro_framework import Host, StashKey, Window
 
 if TYPE_CHECKING:
     from oro_desktop.clipboard.part import Clipboard
+    from oro_desktop.cookies.part import Cookies
     from oro_desktop.dialogs.part import Dialogs
     from oro_desktop.menus.part import Menus
     from oro_desktop.notifications.part import Notifications
@@ -110,12 +111,22 @@ class DesktopState:
 
         return self._make(Clipboard)
 
+    @functools.cached_property
+    def cookies(self) -> Cookies:
+        from oro_desktop.cookies.part import Cookies
+
+        return self._make(Cookies)
+
     @property
     def parts(self) -> tuple[DesktopPart, ...]:
         """The parts made so far, in the order they were made (the window state first)."""
         return tuple(self._made)
 
     def window_created(self, window: Window) -> None:
+        if self.host.windows.toolkit == "qt":
+            # Qt's cookie store answers no reads: its cookies are followed from the first
+            # window on (oro_desktop/cookies/qt.py), before a page can ask.
+            _ = self.cookies
         for part in self.parts:
             part.window_created(window)
 
@@ -141,6 +152,7 @@ class DesktopState:
             self.dialogs,
             self.notifications,
             self.clipboard,
+            self.cookies,
             self.window_states,
         )
         return {type(part).__name__.lower(): part.diagnostics() for part in every}

@@ -9,6 +9,8 @@
  * @module oro:service-worker/runtime
  */
 
+import type { WorkerExtension } from 'oro:service-worker/worker'
+
 export interface HandlerContext {
   event: any
   env: Record<string, any> | null
@@ -35,7 +37,7 @@ export interface Handlers {
 /** The protocol URL an app URL under `/oro/protocol/<scheme>/` stands for, else `url`. */
 export function handlerURL (url: string): string
 export function handlersOf (module: any): Handlers
-export function start (module: any, options?: { script?: string }): void
+export function start (module: any, options?: { script?: string, extensions?: WorkerExtension[] }): void
 
 declare const runtime: {
   start: typeof start

@@ -11,7 +11,7 @@
 // `env` is the registration's persistent Environment context (`env.x = 1` is kept by the host
 // across worker restarts and runs); `ctx` has `waitUntil`, `passThroughOnException`, `client()`
 // (the page that made the request), `data` (the scheme's protocol data) and `env`.
-import { environment, isPassThrough, LAUNCH_PARAMETER } from '/oro/service-worker/worker.js'
+import { environment, extend, extensionAnswer, isPassThrough, LAUNCH_PARAMETER } from '/oro/service-worker/worker.js'
 
 const PROTOCOL_PREFIX = '/oro/protocol/'
 
@@ -159,11 +159,14 @@ export function handlersOf (module) {
 }
 
 /**
- * Run `module` as the worker's script: its default export (or `{ fetch }`) answers fetches.
+ * Run `module` as the worker's script: its default export (or `{ fetch }`) answers fetches,
+ * after the plugins' `extensions` (the shell's imports of `oro_service_worker_modules`), which
+ * a script using `serve()` also asks first.
  * @param {any} module
- * @param {{ script?: string }} [options]
+ * @param {{ script?: string, extensions?: { plugin: string, specifier: string, module: any }[] }} [options]
  */
 export function start (module, options = {}) {
+  extend(options.extensions ?? [])
   const handlers = handlersOf(module)
   if (!handlers.fetch && !handlers.install && !handlers.activate) return // a plain script
   scope.__oroWorkerScript = options.script ?? null
@@ -237,6 +240,8 @@ function isMissing (request, response) {
  * @returns {Promise<Response>}
  */
 async function respond (event, handler, preferWorker) {
+  const extended = await extensionAnswer(event)
+  if (extended) return extended
   if (!preferWorker) {
     const response = await fetch(event.request.clone())
     if (!isMissing(event.request, response)) return response

@@ -36,10 +36,23 @@ export function call (route: string, params: Record<string, string>, body?: stri
 /** This worker's registration's Environment (opened once). */
 export function environment (): Promise<Environment>
 
+/** A plugin's module the shell imported for it (`oro_service_worker_modules`). */
+export interface WorkerExtension {
+  plugin: string
+  specifier: string
+  module: any
+}
+/** Take in the plugins' extensions: each default export that answers (a function, `{ fetch }`). */
+export function extend (extensions: WorkerExtension[]): void
+/** The first answer of the plugins' extensions to the event's request, or `null`. */
+export function extensionAnswer (event: { request: Request, waitUntil (promise: Promise<unknown>): void }): Promise<Response | null>
+
 declare const worker: {
   serve: typeof serve
   call: typeof call
   environment: typeof environment
   isPassThrough: typeof isPassThrough
+  extend: typeof extend
+  extensionAnswer: typeof extensionAnswer
 }
 export default worker

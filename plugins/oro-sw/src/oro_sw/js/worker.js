@@ -68,6 +68,82 @@ export function environment () {
  */
 
 /**
+ * The plugins' extensions of this worker (the host's `oro_service_worker_modules`), in plugin
+ * order, and what failed of them: kept on the worker's global too (`__oroWorkerExtensions`),
+ * where DevTools (and an extension) read them; the last 100 failures are kept.
+ * @type {{ active: { plugin: string, specifier: string, fetch: Function }[], failures: { plugin: string, specifier: string, message: string }[] }}
+ */
+const extensions = { active: [], failures: [] }
+const KEPT_FAILURES = 100
+Object.defineProperty(scope, '__oroWorkerExtensions', { value: extensions, configurable: true })
+
+/**
+ * Note a failure of a plugin's extension, naming the plugin: one line in the worker's console.
+ * @param {{ plugin: string, specifier: string }} extension
+ * @param {string} what
+ */
+function failed ({ plugin, specifier }, what) {
+  const message = `oro-sw: the service worker extension ${specifier} of plugin "${plugin}" ${what}`
+  extensions.failures.push({ plugin, specifier, message })
+  // The last ones only: an extension failing on every request must not grow the worker.
+  if (extensions.failures.length > KEPT_FAILURES) extensions.failures.shift()
+  console.error(message)
+}
+
+/**
+ * Take in the modules the shell imported for the plugins: a default export that is a function
+ * or has `fetch` answers; anything else is left out, named.
+ * @param {{ plugin: string, specifier: string, module: any }[]} given
+ */
+export function extend (given) {
+  for (const { plugin, specifier, module } of given) {
+    const main = module?.default
+    const fetch = typeof main === 'function'
+      ? main
+      : (main && typeof main === 'object' && typeof main.fetch === 'function' ? main.fetch.bind(main) : null)
+    if (fetch) extensions.active.push({ plugin, specifier, fetch })
+    else failed({ plugin, specifier }, 'exports no fetch handler (export default { fetch (request, env, ctx) { ... } }): left out')
+  }
+}
+
+/** @param {unknown} error */
+function describe (error) {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+}
+
+/**
+ * The first answer of the plugins' extensions to `event`'s request, or `null` (none, or none
+ * answered): each gets its own copy of the request, and one that throws, rejects or answers
+ * something else than a Response is skipped for this request, named.
+ * @param {any} event
+ * @returns {Promise<Response | null>}
+ */
+export async function extensionAnswer (event) {
+  if (extensions.active.length === 0) return null
+  const opened = await environment().catch(() => null)
+  const env = opened?.context ?? null
+  const ctx = { event, env, waitUntil: (/** @type {Promise<unknown>} */ promise) => event.waitUntil(promise) }
+  const { method, url } = event.request
+  try {
+    for (const extension of extensions.active) {
+      try {
+        const response = await extension.fetch(event.request.clone(), env, ctx)
+        if (response instanceof Response) return response
+        if (response !== undefined && response !== null) {
+          failed(extension, `answered ${method} ${url} with ${Object.prototype.toString.call(response)}, not a Response: passed on`)
+        }
+      } catch (error) {
+        failed(extension, `failed on ${method} ${url}: ${describe(error)}: passed on`)
+      }
+    }
+    return null
+  } finally {
+    // Environment writes an extension made are kept before the worker may be stopped.
+    if (opened) event.waitUntil(opened.settled())
+  }
+}
+
+/**
  * Answer the worker's fetches with `handler` (a function, or an object with `fetch`).
  * @param {Handler | { fetch: Handler, shouldPreferServiceWorker?: boolean }} handler
  * @param {{ shouldPreferServiceWorker?: boolean, claim?: boolean }} [options]
@@ -105,6 +181,8 @@ export function serve (handler, options = {}) {
  */
 async function respond (event, handler, preferWorker) {
   const request = event.request
+  const extended = await extensionAnswer(event)
+  if (extended) return extended
   if (!preferWorker) {
     const response = await fetch(request.clone())
     if (response.status !== 404) return response
@@ -131,4 +209,4 @@ async function answer (event, handler) {
   }
 }
 
-export default { serve, call, environment, isPassThrough }
+export default { serve, call, environment, isPassThrough, extend, extensionAnswer }
