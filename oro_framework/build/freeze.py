@@ -30,7 +30,14 @@ from oro_framework.host.builtin import JS_API_DIRECTORIES
 from oro_framework.host.errors import BuildError
 from oro_framework.host.plugins import CORE_DISTRIBUTION
 
-__all__ = ["DEV_ONLY_MODULES", "SYSTEM_ENGINE_MODULES", "freeze", "stage_app"]
+__all__ = [
+    "DEV_ONLY_MODULES",
+    "STAGED_JS_API",
+    "SYSTEM_ENGINE_MODULES",
+    "freeze",
+    "freeze_arguments",
+    "stage_app",
+]
 
 DEV_ONLY_MODULES: Final = (
     # The test kit and what only it, the benches and the dev tools import.
@@ -53,6 +60,8 @@ engine's own modules load ``gi`` only when it runs, so they may ride along.)"""
 _JS_API_LEFT_OUT: Final = ("tests", "scripts", "node_modules", "package.json", "package-lock.json")
 # oro-env.d.ts names where oro-framework is installed on the build machine: for its editor.
 _APP_LEFT_OUT: Final = ("__pycache__", ".git", "node_modules", ".DS_Store", ENV_TYPES_FILE)
+STAGED_JS_API: Final = "js-api"
+"""The core JS modules' copy in the stage folder, when they lie outside the package."""
 OUTSIDE_RESOURCES: Final = "_resources"
 """Where a bundle holds resources that lie outside the app folder (Socket's ``[build] output =
 "../build"``), next to its oro.toml, whose ``webview.root`` then names it."""
@@ -179,7 +188,12 @@ def _requirement_closure(distributions: Iterable[str]) -> list[str]:
     return sorted(seen)
 
 
-def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
+def freeze_arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
+    """PyInstaller's arguments for the runtime of ``plan``'s app, from what this environment
+    has installed: the app's own files are no part of it (:func:`stage_app` stages them, and
+    the build puts them into the frozen folder), so that the runtime of an app whose pages
+    changed is the one already built. The core JS modules are staged into ``stage`` when they
+    lie outside the package."""
     arguments = [
         "--noconfirm",
         "--onedir",
@@ -188,14 +202,13 @@ def _arguments(plan: AppPlan, stage: Path, work: Path, dist: Path) -> list[str]:
         f"--distpath={dist}",
         f"--workpath={work / 'pyinstaller'}",
         f"--specpath={work}",
-        f"--add-data={stage / launcher.APP_DIRECTORY}:{launcher.APP_DIRECTORY}",
         "--collect-submodules=oro_framework",
         "--collect-data=oro_framework",
         f"--copy-metadata={CORE_DISTRIBUTION}",
     ]
     js_api = _js_api()
     if js_api is not None:
-        staged = stage / "js-api"
+        staged = stage / STAGED_JS_API
         if staged.exists():
             shutil.rmtree(staged)
         _copy_tree(js_api, staged, _JS_API_LEFT_OUT, [])
@@ -245,8 +258,8 @@ def _left_out_packages(plan: AppPlan) -> list[str]:
     )
 
 
-def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
-    """Run PyInstaller on the staged app; return the onedir folder ``dist/<command>``.
+def freeze(arguments: list[str], work: Path) -> None:
+    """Run PyInstaller with ``arguments`` (:func:`freeze_arguments`), its log in ``work``.
 
     :raises BuildError: PyInstaller is not installed, or it failed (the message quotes its
         last error line and names the full log).
@@ -258,7 +271,7 @@ def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
         )
     work.mkdir(parents=True, exist_ok=True)
     log = work / "pyinstaller.log"
-    command = [sys.executable, "-m", "PyInstaller", *_arguments(plan, stage, work, dist)]
+    command = [sys.executable, "-m", "PyInstaller", *arguments]
     with log.open("w", encoding="utf-8") as output:
         output.write(" ".join(command) + "\n")
         output.flush()
@@ -270,4 +283,3 @@ def freeze(plan: AppPlan, stage: Path, work: Path, dist: Path) -> Path:
             f"PyInstaller could not freeze the app: {errors[-1].strip() if errors else '?'} "
             f"(full log: {log})"
         )
-    return dist / plan.command

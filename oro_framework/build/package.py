@@ -37,6 +37,7 @@ __all__ = [
     "install_desktop_files",
     "install_tree",
     "installed_kib",
+    "link_tree",
     "owned_by_root",
     "require_tool",
     "run_dpkg_deb",
@@ -146,8 +147,10 @@ def build_tar(
     return target
 
 
-def _link_tree(source: Path, target: Path) -> None:
-    # Hard links: the package trees cost no copy of a 400 MB folder on the same file system.
+def link_tree(source: Path, target: Path) -> None:
+    """A copy of the folder ``source`` at ``target`` made of hard links (links stay links),
+    or of copies where the file system cannot link: no copy of a 400 MB folder."""
+
     def link(source_file: str, target_file: str) -> None:
         try:
             os.link(source_file, target_file)
@@ -164,7 +167,7 @@ def install_tree(plan: AppPlan, folder: Path, icon: Path, root: Path) -> list[st
         shutil.rmtree(root)
     app_home = f"/opt/{plan.command}"
     launcher = f"/usr/bin/{plan.command}"
-    _link_tree(folder, root / app_home.lstrip("/"))
+    link_tree(folder, root / app_home.lstrip("/"))
     (root / "usr/bin").mkdir(parents=True)
     script = root / launcher.lstrip("/")
     script.write_text(f'#!/bin/sh\nexec {app_home}/{plan.command} "$@"\n', encoding="utf-8")

@@ -21,6 +21,7 @@ def test_the_build_says_each_step_and_sums_up_the_artifacts(built_showcase: Buil
         f"collecting {REPOSITORY / 'examples' / 'showcase'}...",
         "freezing with PyInstaller (about a minute)...",
         "trimming what the app never loads...",
+        "putting the app's files into the runtime...",
         "packaging tar...",
         "packaging deb...",
         "packaging rpm...",

@@ -60,7 +60,7 @@ def _out_option(help: str) -> Callable[[CommandT], CommandT]:
     "onedir",
     "What to make besides the app folder: tar (.tar.gz), deb, rpm, or all; repeatable.",
 )
-@_out_option("Where the app folder and packages go (its .work/ keeps PyInstaller's cache).")
+@_out_option("Where the app folder and packages go (its .work/ keeps what a rebuild reuses).")
 @click.option(
     "--sign",
     "key",
@@ -81,6 +81,11 @@ def _out_option(help: str) -> Callable[[CommandT], CommandT]:
     help="With --webview system: carry the host and plugins in the package (bundled), or "
     "depend on the oro-runtime package that oro build-runtime makes (shared).",
 )
+@click.option(
+    "--clean",
+    is_flag=True,
+    help="Build everything again: reuse nothing an earlier build into OUT made.",
+)
 @webview_option
 @host_errors
 def build(
@@ -90,6 +95,7 @@ def build(
     key: Path | None,
     update_url: str | None,
     runtime: str,
+    clean: bool,
     webview: str | None,
 ) -> None:
     """Build the app in APP_DIR into a folder its users run without Python.
@@ -100,7 +106,9 @@ def build(
     Python and WebKitGTK instead: a package of a few MB installing under /usr/lib/<name>, or
     one depending on oro-runtime with --runtime shared. Only the plugins the app uses ship ([build]
     plugins, else those its pages import). The app's own build steps ([build] script, copy,
-    copy-map) run first, and what they build is what ships. docs/build.md has the details.
+    copy-map) run first, and what they build is what ships. A build reuses what the last one
+    into OUT made from the same inputs (the frozen runtime, unchanged packages); --clean makes
+    everything again. docs/build.md has the details.
     """
     from oro_framework.build.builder import TARGETS, build_app
 
@@ -126,7 +134,7 @@ def build(
         return
     if key is not None and "tar" not in chosen:
         chosen = (*chosen, "tar")
-    result = build_app(app_dir, targets=chosen, out=out, say=echo_flushed)
+    result = build_app(app_dir, targets=chosen, out=out, clean=clean, say=echo_flushed)
     if key is not None and update_url is not None:
         from oro_framework.build.builder import Artifact
         from oro_framework.update.keys import write_signed_manifest
