@@ -4,7 +4,6 @@ a module to it or changes what it imports."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import oro_sw.plugin
@@ -75,84 +74,3 @@ async def test_nothing_in_the_shells_url_adds_or_changes_an_extension(
         'import * as extension0 from "/oro/extending/worker.js"',
         'import * as module from "/sw.js"',
     ]
-
-
-async def test_oro_service_worker_modules_are_imported_by_every_workers_shell_by_plugin(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    (tmp_path / "worker.js").write_text("export default () => null\n")
-
-    class Extending:
-        name = "extending"
-
-        @hookimpl
-        def oro_register_js_modules(self, modules: JSModuleTable) -> None:
-            modules.add("oro:extending/worker", tmp_path / "worker.js")
-
-        @hookimpl
-        def oro_service_worker_modules(self) -> list[str]:
-            return ["oro:extending/worker"]
-
-    class Borrowing:
-        """Names another plugin's module and one nobody has."""
-
-        name = "borrowing"
-
-        @hookimpl
-        def oro_service_worker_modules(self) -> list[str]:
-            return ["oro:extending/worker", "oro:nothing/here"]
-
-    class Malformed:
-        name = "malformed"
-
-        @hookimpl
-        def oro_service_worker_modules(self) -> str:
-            return "oro:extending/worker"
-
-    class Raising:
-        name = "raising"
-
-        @hookimpl
-        def oro_service_worker_modules(self) -> list[str]:
-            raise RuntimeError("no worker today")
-
-    plugins = [oro_sw.plugin, Extending(), Borrowing(), Malformed(), Raising()]
-    with caplog.at_level(logging.ERROR, logger="oro_framework.hooks"):
-        async with (
-            make_host(plugins) as host,
-            live_server(host) as server,
-            server.client(session=False) as client,
-        ):
-            shell = await client.get(
-                "/oro/service-worker/shell.js",
-                params={"script": "/sw.js"},
-                headers={"sec-fetch-dest": "serviceworker"},
-            )
-
-    assert shell.status_code == 200
-    imports = [line for line in shell.text.splitlines() if line.startswith("import")]
-    assert imports[1:] == [
-        'import * as extension0 from "/oro/extending/worker.js"',
-        'import * as module from "/sw.js"',
-    ]
-    assert (
-        'extensions: [{ plugin: "extending", specifier: "oro:extending/worker", '
-        "module: extension0 }]" in shell.text
-    )
-    errors = [record.getMessage() for record in caplog.records]
-    assert (
-        "plugin 'borrowing': oro_service_worker_modules named 'oro:extending/worker', a JS "
-        "module of plugin 'extending': left out of the app's service workers (name a JS module "
-        "your plugin registers)" in errors
-    )
-    assert any(
-        "'borrowing'" in error and "'oro:nothing/here', no JS module" in error for error in errors
-    )
-    assert any(
-        error.startswith("plugin 'malformed': hook oro_service_worker_modules raised TypeError")
-        for error in errors
-    )
-    assert (
-        "plugin 'raising': hook oro_service_worker_modules raised RuntimeError: no worker today"
-        in errors
-    )

@@ -40,7 +40,9 @@ def assert_suite_passes_isolated(plugin: str, tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
+    # The failures' own text first: the tail of the output is mostly pytest's durations.
+    failures = _failures(report) if report.exists() else ""
+    assert run.returncode == 0, failures + run.stdout[-6000:] + run.stderr[-3000:]
     cases = ElementTree.parse(report).getroot().iter("testcase")
     outcomes: dict[str, list[str]] = {"passed": [], "skipped": []}
     for case in cases:
@@ -56,3 +58,14 @@ def assert_suite_passes_isolated(plugin: str, tmp_path: Path) -> None:
             outcomes["skipped"].append(name)
     # Most of the suite runs isolated: the skipped tests are the few that read host.stash.
     assert len(outcomes["passed"]) > 4 * len(outcomes["skipped"]), outcomes
+
+
+def _failures(report: Path) -> str:
+    """Each failing or erring test of ``report`` with the first 4,000 characters of its text."""
+    parts = []
+    for case in ElementTree.parse(report).getroot().iter("testcase"):
+        for outcome in (case.find("failure"), case.find("error")):
+            if outcome is not None:
+                text = (outcome.text or outcome.get("message") or "")[:4000]
+                parts.append(f"{case.get('classname')}.{case.get('name')}:\n{text}\n")
+    return "".join(parts)

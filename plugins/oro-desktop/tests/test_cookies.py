@@ -56,7 +56,10 @@ def call(app: DesktopApp, expression: str, index: int = 0) -> Any:
         index,
     )
     outcome: dict[str, Any] = until(
-        lambda: app.eval(f"outcomes[{mark}] ?? null", index), f"the page's answer to {expression}"
+        # `?.`: until the call's eval has run in this page it has no table (a fresh WebKitGTK
+        # window 1 once answered a poll without it, in a full run).
+        lambda: app.eval(f"globalThis.outcomes?.[{mark}] ?? null", index),
+        f"the page's answer to {expression}",
     )
     return outcome
 
