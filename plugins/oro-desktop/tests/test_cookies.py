@@ -117,7 +117,9 @@ def test_what_document_cookie_sets_oro_cookies_reads(app: DesktopApp) -> None:
 
 def test_both_windows_share_the_cookies(app: DesktopApp) -> None:
     app.call("window.create", targetWindowIndex=1, width=400, height=300)
-    until(lambda: call(app, "typeof cookies", 1).get("value") == "object", "window 1's page")
+    # A synchronous look: an eval that lands in the window's first, blank document is lost
+    # when its page replaces it, and `call` would wait for its answer in vain.
+    until(lambda: app.eval("typeof globalThis.cookies", 1) == "object", "window 1's page")
     value(app, "cookies.set(location.href, 'shared=1; Path=/')")
     until(lambda: cookie_header(app, index=1) == "shared=1", "window 1 reads shared=1")
     until(lambda: app.eval("jar()", 1) == ["shared=1"], "window 1's document.cookie")
