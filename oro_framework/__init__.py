@@ -142,6 +142,7 @@ if TYPE_CHECKING:
         parse_aspect_ratio,
     )
     from oro_framework.web.asgi import cancelled_on_disconnect
+    from oro_framework.web.security import SESSION_COOKIE
     from oro_framework.web.wire import (
         WebSocket,
         WebSocketClosed,
@@ -269,6 +270,7 @@ _EXPORTS: dict[str, str] = {
     "MountTable": "oro_framework.host.mounts",
     "SecurityError": "oro_framework.host.errors",
     "serve_websockets": "oro_framework.web.wire",
+    "SESSION_COOKIE": "oro_framework.web.security",
     "ServerSentEvent": "oro_framework.host.envelope",
     "Service": "oro_framework.host.services",
     "ServiceError": "oro_framework.host.errors",
@@ -328,6 +330,7 @@ __all__ = [
     "PAGE_EVENT_NAME",
     "PERMISSION_KINDS",
     "PLUGIN_API_VERSION",
+    "SESSION_COOKIE",
     "ASGIApp",
     "AbortError",
     "AppPaths",

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from oro_desktop.cookies.jar import (
-    HOST_COOKIE_PREFIX,
     MAX_AGE_SECONDS,
     MAX_COOKIE_BYTES,
     CookieTarget,
@@ -18,6 +17,7 @@ from oro_desktop.cookies.jar import (
     applies,
     cookie_header,
     cookie_target,
+    is_host_cookie,
     parse_set_cookie,
     path_matches,
 )
@@ -124,5 +124,5 @@ def test_path_match_and_visibility() -> None:
 
 
 def test_every_session_cookie_of_the_host_is_a_host_cookie() -> None:
-    assert HOST_COOKIE_PREFIX == SESSION_COOKIE
-    assert session_cookie_name("dev.oro.notes").startswith(HOST_COOKIE_PREFIX)
+    assert is_host_cookie(SESSION_COOKIE)
+    assert is_host_cookie(session_cookie_name("dev.oro.notes"))

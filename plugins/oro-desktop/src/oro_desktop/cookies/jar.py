@@ -17,11 +17,10 @@ from collections.abc import Iterable
 from typing import Final
 from urllib.parse import urlsplit
 
-from oro_framework import InvalidArgumentError, OutOfRangeError, SecurityError
+from oro_framework import SESSION_COOKIE, InvalidArgumentError, OutOfRangeError, SecurityError
 from oro_framework.records import record
 
 __all__ = [
-    "HOST_COOKIE_PREFIX",
     "MAX_COOKIE_BYTES",
     "CookieTarget",
     "StoredCookie",
@@ -33,9 +32,6 @@ __all__ = [
     "visible",
 ]
 
-HOST_COOKIE_PREFIX: Final = "oro_session"
-"""The start of every host's session cookie name (``SESSION_COOKIE`` of the bridge's
-gatekeeper, which a plugin does not import; a test keeps them equal)."""
 MAX_COOKIE_BYTES: Final = 4096
 """The longest ``Set-Cookie`` value a page may set: RFC 6265 section 6.1's per-cookie size,
 which browsers enforce on the name and value."""
@@ -103,7 +99,7 @@ def cookie_target(url: str, origin: str) -> CookieTarget:
 def is_host_cookie(name: str) -> bool:
     """Whether ``name`` is a host's session cookie (this app's or another's on 127.0.0.1:
     cookies ignore the port)."""
-    return name.startswith(HOST_COOKIE_PREFIX)
+    return name.startswith(SESSION_COOKIE)
 
 
 def host_cookie(name: str) -> SecurityError:
