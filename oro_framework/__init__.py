@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from oro_framework.host.builtin_settings import BackendSettings, BuildSettings, MetaSettings
     from oro_framework.host.checks import DoctorCheck
     from oro_framework.host.config import (
+        REDACTED,
         Config,
         ConfigKey,
         ConfigRegistry,
@@ -201,6 +202,7 @@ _EXPORTS: dict[str, str] = {
     "ipc_error_for_status": "oro_framework.host.errors",
     "IPCError": "oro_framework.host.errors",
     "is_secret_name": "oro_framework.host.config",
+    "REDACTED": "oro_framework.host.config",
     "is_variable_name": "oro_framework.host.config",
     "JSModule": "oro_framework.host.modules",
     "JSModuleTable": "oro_framework.host.modules",
@@ -330,6 +332,7 @@ __all__ = [
     "PAGE_EVENT_NAME",
     "PERMISSION_KINDS",
     "PLUGIN_API_VERSION",
+    "REDACTED",
     "SESSION_COOKIE",
     "ASGIApp",
     "AbortError",

@@ -35,6 +35,7 @@ import anyio
 import anyio.lowlevel
 from anyio.abc import TaskStatus
 
+from oro_framework.host.config import REDACTED
 from oro_framework.host.launch import LAUNCH_PARAMETER, WINDOW_CREDENTIAL_PARAMETER
 from oro_framework.web.security import SESSION_COOKIE
 
@@ -59,7 +60,6 @@ BATCH: Final = 100
 """Records in one event at most."""
 MAX_MESSAGE: Final = 8000
 """Characters of one record's text (a traceback included) sent; the rest becomes ``…``."""
-REDACTED: Final = "<redacted>"
 
 _SECRET_VALUES: Final = re.compile(
     rf"((?:{LAUNCH_PARAMETER}|{WINDOW_CREDENTIAL_PARAMETER}|{SESSION_COOKIE}[\w.-]*)=)"

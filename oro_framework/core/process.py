@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, final
 
 from oro_framework import (
+    REDACTED,
     ConfigError,
     MetaSettings,
     StashKey,
@@ -34,7 +35,6 @@ from oro_framework.records import record
 if TYPE_CHECKING:
     from oro_framework import ConfigRegistry, Host, JSModuleTable, Request, RouteTable
 
-REDACTED: Final = "<redacted>"
 
 _FACTS: Final = StashKey[dict[str, Any]]("process.page-facts")
 

@@ -23,6 +23,7 @@ from oro_framework.host.config.document import (
 )
 from oro_framework.host.config.effective import Config
 from oro_framework.host.config.keys import (
+    REDACTED,
     ConfigKey,
     ConfigRegistry,
     Validator,
@@ -74,6 +75,7 @@ from oro_framework.host.config.values import (
 __all__ = [
     "MIN_SECRET_LENGTH",
     "PLATFORM_SECTIONS",
+    "REDACTED",
     "SECRETS_FILE_ENV",
     "SECRETS_FILE_KEY",
     "Config",

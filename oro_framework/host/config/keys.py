@@ -72,6 +72,11 @@ def is_variable_name(name: str) -> bool:
     return _VARIABLE_NAME.fullmatch(name) is not None
 
 
+REDACTED: Final = "<redacted>"
+"""What a secret's value is written as where the host shows it (a process's arguments, ``oro
+dev``'s log in its pages)."""
+
+
 def is_secret_name(name: str) -> bool:
     """Whether a key's name alone marks its value secret: the last part ends in ``key``,
     ``secret``, ``token`` or ``password`` (``http.ipc.shared_key``, ``ai.llm.api_key``)."""
