@@ -49,7 +49,6 @@ __all__ = [
     "CACHE_FOLDER",
     "BuildCache",
     "digest",
-    "environment_digest",
     "environment_inputs",
     "manifest",
     "manifest_difference",
@@ -160,11 +159,6 @@ def environment_inputs(path: list[str] | None = None) -> dict[str, str]:
             _editable_digest(distribution),
         )
     return inputs
-
-
-def environment_digest(path: list[str] | None = None) -> str:
-    """The digest of :func:`environment_inputs`."""
-    return digest(sorted(environment_inputs(path).items()))
 
 
 def _tool_digest(tool: str | None) -> str:

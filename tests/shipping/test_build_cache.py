@@ -9,7 +9,7 @@ from pathlib import Path
 
 from oro_framework.build.incremental import (
     BuildCache,
-    environment_digest,
+    digest,
     environment_inputs,
     manifest,
     manifest_difference,
@@ -118,6 +118,11 @@ def test_a_package_is_reused_only_with_the_bytes_it_was_written_with(tmp_path: P
     package.write_bytes(b"packagf")
     assert cache.package("deb", "key") is None
     assert said == ["      app_1.0_amd64.deb was changed or removed since it was built"]
+
+
+def environment_digest(path: list[str]) -> str:
+    """The environment's inputs as one digest, as the runtime's key holds them."""
+    return digest(sorted(environment_inputs(path).items()))
 
 
 def test_the_environment_digest_follows_versions_and_recorded_files(tmp_path: Path) -> None:
