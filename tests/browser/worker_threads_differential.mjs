@@ -13,15 +13,17 @@ function run (options, afterStart = () => {}) {
     const seen = []
     const worker = new Worker(new URL(import.meta.url), options)
     const id = worker.threadId
+    let terminated = null
     worker.on('online', () => seen.push(['online']))
     worker.on('message', (value) => {
       seen.push(['message', value])
       if (value === 'spinning' || (value && value.echoed)) {
-        worker.terminate().then((code) => seen.push(['terminated', code]))
+        terminated = worker.terminate().then((code) => seen.push(['terminated', code]))
       }
     })
     worker.on('error', (error) => seen.push(['error', error.constructor.name, error.name, error.message]))
-    worker.on('exit', (code) => setTimeout(() => resolve({ threadId: id, seen, code }), 50))
+    // Done once it exited and, when it was terminated, terminate() has answered too.
+    worker.on('exit', (code) => Promise.resolve(terminated).then(() => resolve({ threadId: id, seen, code })))
     afterStart(worker)
   })
 }
