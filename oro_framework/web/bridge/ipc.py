@@ -119,10 +119,11 @@ def _window(call: Call, *, by_bridge_key: bool) -> int | None:
     index = window_index(named)
     if index is None:
         raise InvalidArgumentError.invalid("X-IPC-Window-Index", "a window index (0 to 999999999)")
-    window = next(
-        (window for window in call.bridge.host.windows.windows if window.index == index), None
-    )
-    if window is None or not window.is_open:
+    try:
+        is_open = call.bridge.host.windows.get(index).is_open
+    except NotFoundError:
+        is_open = False
+    if not is_open:
         raise NotFoundError(
             f"X-IPC-Window-Index: no open window has index {index}",
             code="ERR_NO_WINDOW",
