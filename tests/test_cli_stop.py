@@ -14,6 +14,7 @@ import pytest
 
 from oro_framework.cli.running_copies import announce, running_copies
 from oro_framework.gui.single_instance import InstanceLock, instance_directory
+from oro_framework.testing import open_descriptors, opened_since
 from oro_framework.web.ports import is_port_free
 from tests._oro_process import ORO, OroProcess, headless_environ, run_arguments
 
@@ -143,14 +144,10 @@ def test_this_processs_announcement_is_found_and_released(tmp_path: Path) -> Non
     assert running_copies("dev.oro.test-self", directory) == []
 
 
-def _open_descriptors() -> int:
-    return len(os.listdir("/proc/self/fd"))
-
-
 def test_no_descriptor_outlives_announcing_finding_or_failing(tmp_path: Path) -> None:
     directory = tmp_path / "run"
     directory.mkdir(mode=0o700)
-    before = _open_descriptors()
+    before = open_descriptors()
     stem = InstanceLock("dev.oro.test.fds", directory).socket_path.stem
     # Failing after the file is open (its name taken by a folder): nothing leaks there either.
     blocker = directory / f"{stem}.{os.getpid()}.run"
@@ -167,4 +164,4 @@ def test_no_descriptor_outlives_announcing_finding_or_failing(tmp_path: Path) ->
     # A file nobody holds (a crashed copy's) is found, removed and closed.
     (directory / f"{stem}.{os.getpid()}.run").write_text(f"{os.getpid()}\n")
     assert running_copies("dev.oro.test.fds", directory) == []
-    assert _open_descriptors() == before
+    assert opened_since(before) == {}

@@ -14,8 +14,8 @@ import anyio
 import pytest
 from tar_helpers import call, file, folder, hardlink, make_tar, open_bytes, symlink
 
-from oro_framework import Host, InvalidStateError, NotFoundError, OutOfRangeError
-from oro_framework.testing import MemoryClient, raise_for_error
+from oro_framework import ErrnoError, Host, InvalidStateError, NotFoundError, OutOfRangeError
+from oro_framework.testing import MemoryClient, open_descriptors, opened_since, raise_for_error
 
 pytestmark = pytest.mark.anyio
 
@@ -139,6 +139,19 @@ async def test_an_archive_file_in_the_data_folder(client: MemoryClient, host: Ho
     assert again["entryCount"] == 1
     assert again["path"] == "out.tar"
     assert await call(client, "tar.buffer", id=again["id"]) == written.read_bytes()
+
+
+@pytest.mark.in_process(reason="it counts the descriptors of the host's process")
+async def test_opening_a_folder_or_a_missing_file_leaves_no_descriptor_open(
+    client: MemoryClient, host: Host
+) -> None:
+    (Path(host.paths.data) / "folder.tar").mkdir()
+    before = open_descriptors()
+    for path, code in (("folder.tar", "EISDIR"), ("missing.tar", "ENOENT")):
+        reply = await client.call("tar.open", path=path)
+        assert isinstance(reply.error, ErrnoError)
+        assert reply.error.code == code
+    assert opened_since(before) == {}
 
 
 async def test_gzipped_archives_are_read_too(client: MemoryClient) -> None:
