@@ -18,7 +18,7 @@ import watchfiles
 
 from oro_framework.records import record
 
-__all__ = ["EDITOR_FILES", "EDITOR_PATTERNS", "EditorFile", "final_paths"]
+__all__ = ["EDITOR_FILES", "EDITOR_PATTERNS", "Bursts", "EditorFile", "final_paths"]
 
 
 @record
@@ -89,3 +89,25 @@ def final_paths(changes: Collection[tuple[watchfiles.Change, str]]) -> list[Path
     return sorted(
         {Path(path) for _, path in changes if path not in appeared or os.path.lexists(path)}
     )
+
+
+class Bursts:
+    """A watcher's batches of changes joined into saves. A batch that leaves a file it changed
+    missing is held and joined to the next: an editor renaming the file away before writing
+    the new one (Vim, Emacs, JetBrains) can pause longer than the watcher's step between the
+    two on a busy machine, and reporting the missing file would reload the pages onto a 404,
+    then again. An empty batch (the watcher's quiet timeout) ends the wait: the file was
+    deleted."""
+
+    def __init__(self) -> None:
+        self._pending: set[tuple[watchfiles.Change, str]] = set()
+
+    def add(self, changes: set[tuple[watchfiles.Change, str]]) -> list[Path] | None:
+        """The files changed once ``changes`` (a batch, empty on a quiet timeout) completes
+        the pending save; ``None`` while it is held."""
+        self._pending |= changes
+        changed = final_paths(self._pending)
+        if changes and any(not os.path.lexists(path) for path in changed):
+            return None
+        self._pending = set()
+        return changed

@@ -23,7 +23,7 @@ import anyio
 import watchfiles
 from anyio.abc import TaskStatus
 
-from oro_framework.cli.dev_editors import EDITOR_PATTERNS, final_paths
+from oro_framework.cli.dev_editors import EDITOR_PATTERNS, Bursts
 from oro_framework.host.config.files import CONFIG_FILE_NAMES
 
 __all__ = [
@@ -119,8 +119,12 @@ async def watch(
     """Call ``on_changes`` with the paths each burst changed (:func:`final_paths`: an atomic
     save is one change of its target), when it changed any, until cancelled. Reports
     started once the watcher is in place (its first timeout), so a change made after that is
-    never missed."""
+    never missed.
+
+    A burst that leaves a file missing waits for the next (:class:`Bursts`), up to a quiet
+    watcher timeout."""
     is_started = False
+    bursts = Bursts()
     async for changes in watchfiles.awatch(
         *paths,
         watch_filter=watch_filter,
@@ -132,7 +136,7 @@ async def watch(
         if not is_started:
             is_started = True
             task_status.started()
-        changed = final_paths(changes)
+        changed = bursts.add(changes)
         if changed:
             on_changes(changed)
 
