@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import argparse
+import atexit
+import os
 import re
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal
@@ -86,6 +90,42 @@ class EchoPlugin:
             return request.body
 
         routes.add("bench.echo", echo, permission="runtime")
+
+
+_BUSY_LOOP = """
+import os, sys
+while os.getppid() == int(sys.argv[1]):  # ends with the bench, even one killed
+    for _ in range(1_000_000):
+        pass
+"""
+
+
+def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """``parser``'s arguments with ``--load N`` added: with it, ``N`` busy processes (one core
+    each, at the bench's priority) run from here until the bench ends, so that every row, ours
+    and its floor alike, is measured on a loaded machine (a user's is rarely idle)."""
+    parser.add_argument(
+        "--load",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure with N busy processes running beside (a loaded machine)",
+    )
+    arguments = parser.parse_args()
+    if arguments.load > 0:
+        busy = [
+            subprocess.Popen([sys.executable, "-c", _BUSY_LOOP, str(os.getpid())])
+            for _ in range(arguments.load)
+        ]
+        atexit.register(_stop, busy)
+        print(f"{arguments.load} busy processes run beside this bench", file=sys.stderr)
+    return arguments
+
+
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.kill()
+        process.wait()
 
 
 def p50_p99(times: list[float]) -> tuple[float, float]:

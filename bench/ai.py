@@ -64,7 +64,7 @@ from typing import Any
 import httpx
 import openai
 import oro_ai.plugin
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 from oro_ai.models import default_model_file
 
 from oro_framework.testing import served_app
@@ -382,7 +382,7 @@ def _report(results: list[Result]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few tokens (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     max_tokens = 16 if quick else 128
     path = default_model_file()
     if path is None:

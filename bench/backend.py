@@ -74,7 +74,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from _shared import GOAL_WIDTH, goal, serve_raw_floors
+from _shared import GOAL_WIDTH, goal, parse_arguments, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 from engines import Window, descendants, desktop_plugin_environ, display, end_tree
 
@@ -329,7 +329,7 @@ def rows(times: Mapping[str, Mapping[str, list[float]]]) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one round, few calls (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     settings = Settings(1, 2, QUICK_BATCH) if quick else Settings(3, 10, BATCH)
     times: dict[str, dict[str, list[float]]] = {engine: {} for engine in ENGINES}
     with (

@@ -38,6 +38,7 @@ baseline's.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -52,7 +53,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _shared import goal, seconds_to_first_pong, spawn_until
+from _shared import goal, parse_arguments, seconds_to_first_pong, spawn_until
 
 from oro_framework.build.builder import folder_size
 from oro_framework.build.freeze import SYSTEM_ENGINE_MODULES
@@ -473,7 +474,9 @@ def _print_engines(
 
 
 def main() -> None:
-    quick = "--quick" in sys.argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="the minimal app, two rounds")
+    quick = parse_arguments(parser).quick
     rounds = 2 if quick else 5
     apps = [REPOSITORY / "examples" / "minimal"]
     if not quick:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import anyio
 import httpx
-from _shared import per_call, print_ratio_header, print_ratio_row
+from _shared import parse_arguments, per_call, print_ratio_header, print_ratio_row
 
 from oro_framework.cli.common import build_host
 from oro_framework.host.config import load_config
@@ -127,6 +127,6 @@ async def main(calls: int, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations (smoke run)")
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     calls, rounds = (50, 3) if arguments.quick else (500, 7)
     anyio.run(main, calls, rounds, backend="trio")

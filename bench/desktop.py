@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from _shared import print_ratio_header, print_ratio_row
+from _shared import parse_arguments, print_ratio_header, print_ratio_row
 
 from oro_framework.testing import (
     OroProcess,
@@ -176,7 +176,7 @@ def serving_notifications(desktop: dict[str, str]) -> Iterator[None]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls (a smoke run)")
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     count = 8 if arguments.quick else 40
     presses = 10 if arguments.quick else 60
     for program in ("Xvfb", "dbus-daemon", "xdotool"):

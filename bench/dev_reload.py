@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _shared import print_ratio_header, print_ratio_row
+from _shared import parse_arguments, print_ratio_header, print_ratio_row
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -74,7 +74,7 @@ def _round_trip(page: Page, action: Callable[[], object], expected: str) -> floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="A few rounds (CI).")
-    rounds = 2 if parser.parse_args().quick else 8
+    rounds = 2 if parse_arguments(parser).quick else 8
     with tempfile.TemporaryDirectory() as directory:
         app = Path(directory)
         (app / "oro.toml").write_text(_CONFIG.format(name="r0"), encoding="utf-8")

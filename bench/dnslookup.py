@@ -26,7 +26,7 @@ import socket
 
 import anyio
 import oro_dns.plugin
-from _shared import per_call, print_ratio_header, print_ratio_row
+from _shared import parse_arguments, per_call, print_ratio_header, print_ratio_row
 
 from oro_framework.testing import make_host
 
@@ -54,6 +54,6 @@ async def main(calls: int, rounds: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations (smoke run)")
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     calls, rounds = (100, 3) if arguments.quick else (2000, 7)
     anyio.run(main, calls, rounds, backend="trio")

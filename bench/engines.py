@@ -91,7 +91,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 from oro_framework.gui.display import has_display
 from oro_framework.testing import OroProcess, bridge_client, headless_environ, virtual_display
@@ -702,7 +702,7 @@ def report(run: Run, label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one round, short idle (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     rounds = 1 if quick else 3
     settings = Settings(idle=2.0, batches=5, reads=2) if quick else Settings(10.0, 30, 6)
     hello: list[Run] = []

@@ -69,7 +69,7 @@ import anyio
 import anyio.abc
 import engines
 import oro_fs.plugin
-from _shared import GOAL_WIDTH, goal, raw_http, serve_raw_floors
+from _shared import GOAL_WIDTH, goal, parse_arguments, raw_http, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 from oro_conduit import plugin as conduit_plugin
 
@@ -131,8 +131,12 @@ MEASURE = """async ([kind, size, calls, transports, floorUrl]) => {
     for (let i = 0; i < Math.min(3, calls); i++) {   // warm the connections and the JIT
         for (const transport of transports) await timed(transport)
     }
+    // The first in turn alternating: the engine collects the other's garbage (a 16 MiB buffer)
+    // as often during one as during the other.
     for (let i = 0; i < calls; i++) {
-        for (const transport of transports) times[transport].push(await timed(transport))
+        for (const transport of i % 2 ? [...transports].reverse() : transports) {
+            times[transport].push(await timed(transport))
+        }
     }
     return times
 }"""
@@ -372,17 +376,18 @@ def run(cases: list[tuple[str, int, int]], static_calls: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few calls (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     if quick:
-        sizes = [(KIB, 20), (MIB, 5)]
+        sizes = [(KIB, 20), (MIB, 5), (16 * MIB, 5)]
         stat_calls = 50
         static_calls = 0
     else:
-        sizes = [(KIB, 300), (MIB, 50), (64 * MIB, 5)]
+        sizes = [(KIB, 300), (MIB, 50), (16 * MIB, 10), (64 * MIB, 5)]
         stat_calls = 1000
         static_calls = 5
     cases = [(kind, size, calls) for size, calls in sizes for kind in ("write", "read")]
     cases.append(("readNew", MIB, 5 if quick else 20))
+    cases.append(("readNew", 16 * MIB, 5 if quick else 10))
     cases.append(("stat", 1, stat_calls))
     rows = run(cases, static_calls)
     rows += window_rows(4 * MIB, 1) if quick else window_rows(WINDOW_BYTES, 5)

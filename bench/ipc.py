@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
+from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, parse_arguments, serve_raw_floors
 from _window_rows import window_pings
 from anyio.from_thread import start_blocking_portal
 
@@ -172,7 +172,7 @@ def run(calls: int) -> list[tuple[Row, Row]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     calls = 100 if quick else 1000
     pairs = run(calls)
     for window in window_pings(["fetch", "http"], 5 if quick else 50):

@@ -58,7 +58,7 @@ from typing import Any, Final
 
 import httpx
 import trio
-from _shared import GOAL_WIDTH, goal, spawn_until
+from _shared import GOAL_WIDTH, goal, parse_arguments, spawn_until
 from oro_conduit import plugin as conduit_plugin
 
 import oro_framework.core.ping
@@ -417,7 +417,7 @@ def explain(rows: list[Row]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls, 8 MiB (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     calls, stream_bytes, runs, rounds = (50, 8 * MIB, 2, 2) if quick else (1000, 64 * MIB, 5, 7)
     # The host imports the bench plugin from here, and the isolated plugin's process too.
     sys.path.insert(0, str(PLUGINS))

@@ -45,6 +45,7 @@ from _shared import (
     GOAL_WIDTH,
     goal,
     p50_p99,
+    parse_arguments,
     spawn_until,
 )
 from oro_conduit.codec import decode_frame, encode_frame
@@ -215,7 +216,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer requests (CI)")
     parser.add_argument("--json", type=Path, help="also write rows and censuses to this file")
-    options = parser.parse_args()
+    options = parse_arguments(parser)
     levels = (10, 100, 1000)
     total = 2000 if options.quick else 20000
     key = secrets.token_urlsafe(24)

@@ -29,7 +29,7 @@ import statistics
 from importlib.metadata import entry_points
 from typing import Any
 
-from _shared import print_ratio_header, print_ratio_row
+from _shared import parse_arguments, print_ratio_header, print_ratio_row
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -84,7 +84,7 @@ def fresh_page_p50(browser: Any, app: Any, script: str, argument: Any, rounds: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     calls, rounds = (50, 3) if quick else (500, 15)
     plugins = [entry.load() for entry in entry_points(group="oro")]
     with launch_chromium() as browser, served_app(plugins) as app:

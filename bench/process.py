@@ -31,7 +31,7 @@ from typing import Any
 
 import oro_conduit.plugin
 import oro_process.plugin
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -98,7 +98,7 @@ def python_stdout(size: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few runs, small output (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     count, size = (10, 16 * MIB) if quick else (100, 256 * MIB)
     programs = [shutil.which(name) for name in ("true", "head")]
     config = {"process.allow": programs}

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _shared import print_ratio_header, print_ratio_row
+from _shared import parse_arguments, print_ratio_header, print_ratio_row
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
@@ -64,7 +64,7 @@ def _round_trip(page: Page, action: Callable[[], object], timeout: float = 30.0)
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="A few rounds (CI).")
-    rounds = 3 if parser.parse_args().quick else 20
+    rounds = 3 if parse_arguments(parser).quick else 20
     with tempfile.TemporaryDirectory() as directory:
         app = Path(directory)
         (app / "oro.toml").write_text(

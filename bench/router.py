@@ -34,7 +34,7 @@ from typing import Any
 
 import anyio
 import anyio.abc
-from _shared import per_call, print_ratio_header, print_ratio_row
+from _shared import parse_arguments, per_call, print_ratio_header, print_ratio_row
 
 import oro_framework.core.ping
 from oro_framework import Request, Route, RouteCallWrapper, hookimpl
@@ -153,6 +153,6 @@ async def compare(calls: int, rounds: int, tcp_round_trip: Callable[[], Awaitabl
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few iterations (smoke run)")
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     calls, rounds = (200, 3) if arguments.quick else (5000, 7)
     anyio.run(main, calls, rounds, backend="trio")

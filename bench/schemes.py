@@ -34,7 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Final
 
-from _shared import print_ratio_header, print_ratio_row, serve_raw_floors
+from _shared import parse_arguments, print_ratio_header, print_ratio_row, serve_raw_floors
 from _window_rows import measure_script, window_times
 from anyio.from_thread import start_blocking_portal
 from engines import ENGINES, desktop_plugin_environ, display
@@ -138,7 +138,7 @@ def run(batches: int) -> dict[str, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer batches")
-    options = parser.parse_args()
+    options = parse_arguments(parser)
     results = run(batches=5 if options.quick else 25)
     print_ratio_header()
     for engine, p50 in results.items():

@@ -97,7 +97,7 @@ from _probe_kit import (
     host,
     tally,
 )
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 from security_probe_ownership import GROUPS as OWNERSHIP_GROUPS
 from security_probe_ownership import ROWS as OWNERSHIP_ROWS
 from security_probe_surfaces import GROUPS as SURFACES_GROUPS
@@ -461,7 +461,7 @@ def main() -> None:
     )
     parser.add_argument("--compare", type=Path, help="an older tree, probed as 'before'")
     parser.add_argument("--only", help="only the groups with a row whose name contains this")
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     columns: dict[str, dict[str, Outcome]] = {}
     trees = (
         {"before": arguments.compare, "after": arguments.tree}

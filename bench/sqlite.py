@@ -43,7 +43,7 @@ from typing import Any
 
 import oro_conduit.plugin
 import oro_sqlite.plugin
-from _shared import GOAL_WIDTH, goal, serve_raw_floors
+from _shared import GOAL_WIDTH, goal, parse_arguments, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 import oro_framework.core.ping
@@ -208,7 +208,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few runs, few rows (smoke run)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
+    arguments = parse_arguments(parser)
     if arguments.serve:
         serve()
         return

@@ -30,6 +30,7 @@ calling ``window.ready``, when WebKitGTK and Xvfb are installed.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import statistics
@@ -43,6 +44,7 @@ from typing import Final
 from _shared import (
     BARE_HYPERCORN_APP,
     BARE_HYPERCORN_URL,
+    parse_arguments,
     print_ratio_header,
     print_ratio_row,
     seconds_to_first_pong,
@@ -190,7 +192,9 @@ def _window_profile(app: Path) -> None:
 
 
 def main() -> None:
-    rounds = 2 if "--quick" in sys.argv else 7
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="two rounds (smoke run)")
+    rounds = 2 if parse_arguments(parser).quick else 7
     with tempfile.TemporaryDirectory() as directory:
         app = Path(directory)
         (app / "oro.toml").write_text(ORO_TOML)

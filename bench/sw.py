@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import oro_sw.plugin
-from _shared import print_ratio_header, print_ratio_row
+from _shared import parse_arguments, print_ratio_header, print_ratio_row
 
 import oro_framework.core.protocols
 from oro_framework.testing import launch_chromium, open_app_page, served_app
@@ -90,7 +90,7 @@ def p50(page: Any, where: str, url: str, calls: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few fetches (smoke run)")
-    calls = 100 if parser.parse_args().quick else 1000
+    calls = 100 if parse_arguments(parser).quick else 1000
     with tempfile.TemporaryDirectory(prefix="oro-bench-sw-") as directory:
         app_dir = Path(directory)
         (app_dir / "index.html").write_text(PAGE)

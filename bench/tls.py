@@ -51,7 +51,7 @@ import oro_tls.plugin
 import trio
 import trio_websocket
 import trustme
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -244,7 +244,7 @@ def raw_throughput(port: int, context: ssl.SSLContext | None, total: int) -> flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="less data (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     total, count = (16 << 20, 20) if quick else (128 << 20, 100)
     authority = trustme.CA()
     server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

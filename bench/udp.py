@@ -40,7 +40,7 @@ from typing import Any
 
 import oro_conduit.plugin
 import oro_udp.plugin
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -222,7 +222,7 @@ def raw_loss(port: int, rate: int, seconds: int) -> dict[str, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few datagrams (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     rtt_count, rate_count, seconds = (50, 500, 1) if quick else (500, 5000, 2)
     with (
         echo_peer() as port,

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, serve_raw_floors
+from _shared import GOAL_WIDTH, EchoPlugin, goal, p50_p99, parse_arguments, serve_raw_floors
 from anyio.from_thread import start_blocking_portal
 
 from oro_framework.gui.display import has_display
@@ -326,7 +326,7 @@ def rows(results: Results) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few calls (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     calls, rounds = (10, 2) if quick else (100, 8)
     with display():
         results = run(calls, rounds)

@@ -34,7 +34,7 @@ from typing import Any
 
 import oro_conduit.plugin
 import oro_zlib.plugin
-from _shared import GOAL_WIDTH, goal
+from _shared import GOAL_WIDTH, goal, parse_arguments
 
 from oro_framework.testing import launch_chromium, open_app_page, served_app
 
@@ -127,7 +127,7 @@ def python_seconds(mode: str, data: bytes, runs: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few runs, small input (smoke run)")
-    quick = parser.parse_args().quick
+    quick = parse_arguments(parser).quick
     size, runs = (2 * MIB, 3) if quick else (8 * MIB, 7)
     text = corpus()
     data = make_input(text, size)
