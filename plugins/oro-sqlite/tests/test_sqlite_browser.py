@@ -150,6 +150,11 @@ def test_a_prepared_statement_steps_runs_and_iterates(page: Page) -> None:
         const first = select.bind([1]).step({ limit: 2 })
         select.reset()
         const all = select.all([3])
+        const paged = select.all([1], { batchSize: 2 })
+        const kept = select.run([3], { reset: false }).rows
+        const again = select.step().rows
+        select.run([4])
+        const cleared = select.step().rows
         const iterated = []
         const rows = select.iterate([0], { batchSize: 2, mode: 'array' })
         for await (const row of rows) iterated.push(row[0])
@@ -157,14 +162,20 @@ def test_a_prepared_statement_steps_runs_and_iterates(page: Page) -> None:
         let after
         try { select.step() } catch (e) { after = e.message }
         db.close()
-        return { columns, first: [first.rows, first.done], all, iterated, after,
-                 finalized: select.closed }
+        return { columns, first: [first.rows, first.done], all, paged, kept, again, cleared,
+                 iterated, after, finalized: select.closed }
         """,
     )
     assert result == {
         "columns": ["a"],
         "first": [[{"a": 2}, {"a": 3}], False],
         "all": [{"a": 4}, {"a": 5}],
+        "paged": [{"a": 2}, {"a": 3}, {"a": 4}, {"a": 5}],
+        # run(params, { reset: false }) keeps the bindings for the next step; a run resets
+        # after, so a step then binds nothing (NULL: no row matches).
+        "kept": [{"a": 4}, {"a": 5}],
+        "again": [{"a": 4}, {"a": 5}],
+        "cleared": [],
         "iterated": [1, 2, 3, 4, 5],
         "after": "Statement has been finalized",
         "finalized": True,

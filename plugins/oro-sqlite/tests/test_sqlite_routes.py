@@ -183,6 +183,8 @@ async def test_another_windows_page_cannot_reach_a_database(host: Host) -> None:
     assert isinstance(reply.error, NotFoundError)
     reply = await second.call("sqlite.statement.step", id=statement["id"])
     assert isinstance(reply.error, NotFoundError)
+    reply = await second.call("sqlite.statement.step", id=statement["id"], params=[1], reset=True)
+    assert isinstance(reply.error, NotFoundError)
     # The same id is the second page's own to use.
     await open_memory(second, db)
 
@@ -232,6 +234,34 @@ async def test_binding_more_params_than_the_statement_takes_is_a_range_error(
     reply = await client.call("sqlite.statement.bind", id=statement, params=[1, 2])
     assert isinstance(reply.error, OutOfRangeError)
     assert reply.error.code == "ERR_SQLITE_TOO_MANY_PARAMS"
+    # The same through step's params: nothing runs.
+    reply = await client.call("sqlite.statement.step", id=statement, params=[1, 2])
+    assert isinstance(reply.error, OutOfRangeError)
+    assert reply.error.code == "ERR_SQLITE_TOO_MANY_PARAMS"
+
+
+async def test_a_step_with_params_and_reset_is_a_whole_run_in_one_call(
+    client: MemoryClient,
+) -> None:
+    """What ``Statement.run`` sends: bind, step and, once done, reset in one call; a step that
+    is not done keeps its place and its bindings."""
+    db = await open_memory(client)
+    await exec_sql(client, db, "CREATE TABLE t (a)")
+    insert = (await call(client, "sqlite.prepare", id=db, sql="INSERT INTO t VALUES (?)"))["id"]
+    for value in (1, 2, 3):
+        ran = await call(client, "sqlite.statement.step", id=insert, params=[value], reset=True)
+        assert (ran["done"], ran["changes"], ran["lastInsertRowid"]) == (True, 1, str(value))
+    select = await call(client, "sqlite.prepare", id=db, sql="SELECT a FROM t WHERE a >= ?")
+    statement = select["id"]
+    first = await call(
+        client, "sqlite.statement.step", id=statement, params=[2], reset=True, limit=1
+    )
+    assert (first["rows"], first["done"]) == ([{"a": integer(2)}], False)
+    rest = await call(client, "sqlite.statement.step", id=statement, reset=True)
+    assert (rest["rows"], rest["done"]) == ([{"a": integer(3)}], True)
+    # Reset once done: the bindings are cleared, the parameter is NULL, nothing matches.
+    cleared = await call(client, "sqlite.statement.step", id=statement)
+    assert (cleared["rows"], cleared["done"]) == ([], True)
 
 
 async def test_prepare_compiles_without_running(client: MemoryClient) -> None:

@@ -9,6 +9,8 @@ queries at once are refused before they take the host's memory.
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, final
 
@@ -26,6 +28,11 @@ _TYPES: Final[Mapping[type, str]] = {
 }
 
 Row = list[Any] | dict[str, Any]
+_HEADS: Final[OrderedDict[tuple[tuple[str, ...], tuple[str, ...]], str]] = OrderedDict()
+"""The JSON of a header's columns by their names and types (a page asks the same query again
+and again), least recently used dropped; only short ones are kept."""
+_HEADS_KEPT: Final = 256
+_HEAD_CHARS: Final = 2048
 
 
 @final
@@ -57,6 +64,23 @@ class ExecResult:
             "changes": self.changes,
             "lastInsertRowid": str(self.last_insert_rowid),
         }
+
+    def header_json(self) -> bytes:
+        """:meth:`header` as JSON, its columns' part made once per names and types."""
+        key = (tuple(self.columns), tuple(self.types))
+        head = _HEADS.get(key)
+        if head is None:
+            columns = {"columns": self.columns, "columnsMeta": columns_meta(*key)}
+            # Without its closing brace: the fields of this answer follow.
+            head = json.dumps(columns, ensure_ascii=False, separators=(",", ":"))[:-1]
+            if len(head) <= _HEAD_CHARS:
+                _HEADS[key] = head
+                if len(_HEADS) > _HEADS_KEPT:
+                    _HEADS.popitem(last=False)
+        else:
+            _HEADS.move_to_end(key)
+        changes, rowid = int(self.changes), int(self.last_insert_rowid)
+        return f'{head},"changes":{changes},"lastInsertRowid":"{rowid}"}}'.encode()
 
     def answer(self, array: bool) -> dict[str, Any]:
         """``sqlite.exec``'s JSON answer: rows as objects or, with ``array``, arrays."""

@@ -142,7 +142,7 @@ async def exec_binary(request: Request) -> bytes:
     params = call.block.column()
     with request.host.memory.reserve(0, purpose=_ROWS) as held:
         result = await databases.exec(handle, sql, params, held)
-        return encode_rows(result.header(), result.rows, len(result.columns))
+        return encode_rows(result.header_json(), result.rows, len(result.columns))
 
 
 async def exec_many(request: Request) -> Reply:
@@ -185,7 +185,9 @@ async def bind(request: Request) -> Reply:
 
 async def step(request: Request) -> Reply:
     """Up to `limit` (default 128) more rows of statement `id`; `{id, rows, columns,
-    columnsMeta, done, changes, lastInsertRowid}`."""
+    columnsMeta, done, changes, lastInsertRowid}`. Ours besides Oro's: with `params`, bind them
+    first (as `bind`); with `reset`, reset the statement once it is done (as `reset`), so that
+    a statement's whole run is one call."""
     window = request.require_window()
     fields = request.fields()
     databases = _databases(request)
@@ -194,9 +196,21 @@ async def step(request: Request) -> Reply:
     # Bounded like an exec: the page pages on through `done: false`.
     limit = min(limit, databases.settings.max_result_rows)
     array = _array(fields)
+    raw = fields.get("params")
+    params = None if raw is None else decode_params(raw)
+    reset_when_done = fields.get_bool("reset")
     limits = databases.limits
+
+    def run() -> Reply:
+        if params is not None:
+            statement.bind(params)
+        answer = statement.step(limit, array, limits, held)
+        if reset_when_done and answer["done"]:
+            statement.reset()
+        return answer
+
     with request.host.memory.reserve(0, purpose=_ROWS) as held:
-        return await databases.call(handle, lambda: statement.step(limit, array, limits, held))
+        return await databases.call(handle, run)
 
 
 async def reset(request: Request) -> Reply:

@@ -261,7 +261,8 @@ function groupRows (width) {
  * @param {number} end
  */
 function valuesOf (values, tags, tag, first, end) {
-  if (tags === null) return values.slice(first, end)
+  // Read only by the callers: all of them are `values` itself, not a copy.
+  if (tags === null) return first === 0 && end === values.length ? values : values.slice(first, end)
   const chosen = []
   for (let index = first; index < end; index++) if (tags[index] === tag) chosen.push(values[index])
   return chosen
@@ -317,7 +318,7 @@ function writeSection (writer, tag, values, tags, count, size) {
 /**
  * `sets[first..end)` as a block: count, width, then each column.
  * @param {Writer} writer
- * @param {unknown[][]} sets
+ * @param {unknown[]} sets each an array of values (or a bare value: a set of one)
  * @param {number} first
  * @param {number} end
  * @param {number} width
@@ -333,7 +334,9 @@ function writeBlock (writer, sets, first, end, width) {
     let uniform = NULL
     for (let index = 0; index < count; index++) {
       const set = sets[first + index]
-      const tag = prepareValue(column < set.length ? set[column] : null, values, index)
+      // A set as `asSet` has it (a bare value is a set of one), read in place: no copy.
+      const value = Array.isArray(set) ? set[column] : column === 0 ? set : undefined
+      const tag = prepareValue(value, values, index)
       tags[index] = tag
       if (index === 0) uniform = tag
       else if (tag !== uniform) uniform = MIXED
@@ -352,7 +355,7 @@ function writeBlock (writer, sets, first, end, width) {
  * @param {string} id
  * @param {string} sql
  * @param {string} mode
- * @param {unknown[][]} sets
+ * @param {unknown[]} sets
  * @param {number} first
  * @param {number} end
  * @param {number} width
@@ -536,9 +539,13 @@ function * manyRequests (id, sql, paramSets) {
   if (paramSets === null || typeof paramSets !== 'object' || typeof (/** @type {any} */ (paramSets))[Symbol.iterator] !== 'function') {
     throw new TypeError('paramSets must be an array (or iterable) of parameter arrays')
   }
-  const sets = Array.from(/** @type {Iterable<unknown>} */ (paramSets), asSet)
+  // The page's array of sets copied (not each set): a copy per set cost more than encoding.
+  const sets = Array.isArray(paramSets) ? paramSets.slice() : Array.from(/** @type {Iterable<unknown>} */ (paramSets))
   let width = 0
-  for (const set of sets) if (set.length > width) width = set.length
+  for (const set of sets) {
+    const length = Array.isArray(set) ? set.length : set === undefined ? 0 : 1
+    if (length > width) width = length
+  }
   const most = Math.max(1, Math.floor(BATCH_VALUES / Math.max(1, width)))
   // A batch's size in sets, from the bytes a set took in the last body (first a sample's):
   // a block is laid out column by column, so a body too big is encoded again, smaller.
@@ -764,10 +771,19 @@ export class Statement {
    * @param {{ limit?: number, mode?: string }} [options]
    */
   step (options = {}) {
+    return this.#step(options, {})
+  }
+
+  /**
+   * `step` with the host's extra fields: `params` to bind first, `reset` once done.
+   * @param {{ limit?: number, mode?: string }} options
+   * @param {Record<string, unknown>} extra
+   */
+  #step (options, extra) {
     this.#assertOpen()
     const mode = modeOf(options)
     /** @type {Record<string, unknown>} */
-    const fields = { id: this.#id, mode }
+    const fields = { ...extra, id: this.#id, mode }
     if (typeof options?.limit === 'number' && Number.isFinite(options.limit) && options.limit > 0) {
       fields.limit = Math.trunc(options.limit)
     }
@@ -775,6 +791,9 @@ export class Statement {
     const chunk = { ...decodeResult(data, mode), done: Boolean(data?.done) }
     this.#columns = chunk.columns
     this.#columnsMeta = chunk.columnsMeta
+    if (extra.reset && chunk.done) {
+      this.#columnsMeta = this.#columnsMeta.map((entry) => ({ ...entry, type: 'null' }))
+    }
     return chunk
   }
 
@@ -793,15 +812,22 @@ export class Statement {
   run (params = [], options = {}) {
     const mode = modeOf(options)
     const limit = batchOf(options)
-    if (params !== undefined) this.bind(params)
+    const reset = options?.reset !== false
+    // The first step binds and, when it is the last, resets too: a run of a statement that
+    // answers one page of rows (an INSERT, a lookup) is one call to the host, not three.
+    /** @type {Record<string, unknown>} */
+    const first = { reset }
+    if (params !== undefined) first.params = encodeParams(params)
     /** @type {any[]} */
     const rows = []
-    let chunk
-    do {
+    let chunk = this.#step({ limit, mode }, first)
+    const resetByHost = chunk.done
+    rows.push(...chunk.rows)
+    while (!chunk.done) {
       chunk = this.step({ limit, mode })
       rows.push(...chunk.rows)
-    } while (!chunk.done)
-    if (options?.reset !== false) {
+    }
+    if (reset && !resetByHost) {
       try { this.reset() } catch {}
     }
     return {
@@ -950,7 +976,7 @@ export class Database {
    * @param {any} options
    */
   #execBody (sql, options) {
-    const fields = this.#fields(sql, options)
+    const fields = this.#fields(sql, {})
     const set = Object.prototype.hasOwnProperty.call(options ?? {}, 'params') ? asSet(options.params) : []
     // The parameters as one column, a row each: one column decodes in a few calls on the host.
     const rows = set.map((value) => [value])
