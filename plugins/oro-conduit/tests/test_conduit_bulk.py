@@ -4,6 +4,8 @@ taken, and nothing handed over when the frame does not ask or the permission is 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -33,6 +35,7 @@ async def _blob(request: Request) -> bytes:
 async def _chunks(request: Request) -> ByteStream:
     count = request.params.get_int("count", 4)
     size = request.params.get_int("size", 1000)
+    in_file = request.params.get_bool("file", False)
 
     class Chunks:
         def __init__(self) -> None:
@@ -50,7 +53,26 @@ async def _chunks(request: Request) -> ByteStream:
         async def aclose(self) -> None:
             CLOSED.append(request.id)
 
-    return ByteStream(Chunks(), media_type="application/x-test")
+    if not in_file:
+        return ByteStream(Chunks(), media_type="application/x-test")
+
+    class Opened:
+        """The same bytes in a real file (``ByteStream.file``)."""
+
+        def __init__(self) -> None:
+            # Closed by aclose(): the transport that sends it (or the drop) owns it then.
+            self.file = tempfile.TemporaryFile()  # noqa: SIM115
+            self.file.write(_pattern(size) * count)
+            self.file.flush()
+
+        def fileno(self) -> int:
+            return self.file.fileno()
+
+        async def aclose(self) -> None:
+            self.file.close()
+            CLOSED.append(request.id)
+
+    return ByteStream(Chunks(), "application/x-test", length=count * size, file=Opened())
 
 
 async def _events(request: Request) -> EventStream:
@@ -152,6 +174,31 @@ async def test_a_stream_whose_first_chunk_is_past_the_limit_is_handed_over_whole
         assert reply.stream.media_type == "application/x-test"
         assert await _take_stream(reply.stream) == _pattern(5000) * 4
         assert len(server.bulk) == 0
+
+
+async def test_a_file_stream_past_the_limit_is_handed_over_unread() -> None:
+    """Taken as the handler's own stream, its length and file declared (HTTP then sends it
+    with a Content-Length, from the file by sendfile), and its file closed when never taken."""
+    async with conduit_host() as (host, server):
+        async with connect(server) as socket:
+            frame = await call(
+                socket, "bulk.chunks", seq="R1", count="4", size="1000", file="true", bulk="3000"
+            )
+            assert "stream" not in frame.options
+            assert frame.options["type"] == "application/x-test"
+            reply = await host.call("internal.conduit.take", {"ticket": frame.options["fetch"]})
+            assert isinstance(reply.stream, ByteStream)
+            assert reply.stream.length == 4000
+            assert reply.stream.file is not None
+            assert os.pread(reply.stream.file.fileno(), 5000, 0) == _pattern(1000) * 4
+            await reply.stream.file.aclose()
+            left = await call(
+                socket, "bulk.chunks", seq="R3", count="4", size="1000", file="true", bulk="10"
+            )
+            assert "fetch" in left.options
+        await anyio.wait_all_tasks_blocked()
+        assert len(server.bulk) == 0
+        assert "R3" in CLOSED
 
 
 async def _take_stream(stream: ByteStream) -> bytes:

@@ -1,7 +1,7 @@
 """oro:fs moves random bytes unchanged in real headless Chromium and WebKit pages: ``readFile``
 of a file past the stream threshold (a stream of declared length, issue 55), as a ``Buffer`` and
-as base64, and ``writeFile`` of a ``Buffer``, a ``Uint8Array`` and bytes past the 8 MiB one
-request takes, compared by SHA-256 with what is on disk."""
+as base64 (over the Conduit too), and ``writeFile`` of a ``Buffer``, a ``Uint8Array`` and bytes
+past the 8 MiB one request takes, compared by SHA-256 with what is on disk."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from typing import Final
 
 import oro_fs.plugin
 import pytest
+from oro_conduit import STATE as CONDUIT
+from oro_conduit import plugin as conduit_plugin
+from oro_fs.state import STATE
 from playwright.sync_api import Browser
 
 from conftest import DATA_HOME
@@ -66,3 +69,35 @@ def test_read_file_and_write_file_move_random_bytes_unchanged(
     written = (data / "out.bin").read_bytes()
     assert len(written) == WRITE_BYTES
     assert answer["written"] == hashlib.sha256(written).hexdigest()
+
+
+OVER_THE_CONDUIT = """async (path) => {
+    const { transport } = await import('oro:conduit')
+    await transport().conduit.connected
+    const fsp = await import('node:fs/promises')
+    const hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
+        .map((byte) => byte.toString(16).padStart(2, '0')).join('')
+    // The first call asks over the socket and fetches the body the host handed over; the
+    // second goes straight over fetch.
+    return [await hex(await fsp.readFile(path)), await hex(await fsp.readFile(path))]
+}"""
+
+
+def test_a_file_past_the_stream_threshold_is_read_unchanged_over_the_conduit(
+    browser: Browser | WebKitBrowser,
+) -> None:
+    # Handed over unread (a stream of declared length with its file): the take sends it from
+    # the file, as fetch does, and the descriptor is closed once sent.
+    with served_app([oro_fs.plugin, conduit_plugin], app_dir=APP, config=DATA_HOME) as app:
+        data = Path(app.host.paths.data)
+        data.mkdir(parents=True, exist_ok=True)
+        content = os.urandom(READ_BYTES)
+        (data / "in.bin").write_bytes(content)
+        bulk = app.host.stash[CONDUIT].bulk
+        before = bulk.handed_over
+        with app_page(browser, app) as page:
+            digests = page.evaluate(OVER_THE_CONDUIT, "in.bin")
+        assert digests == [hashlib.sha256(content).hexdigest()] * 2
+        assert bulk.handed_over == before + 1
+        assert len(bulk) == 0
+        assert len(app.host.stash[STATE].streams) == 0

@@ -16,6 +16,8 @@ from typing import Final, final
 
 import anyio
 
+from oro_framework import ByteStream
+
 __all__ = ["TAKE_TIMEOUT", "BulkReplies", "HandedOver", "Parked"]
 
 TAKE_TIMEOUT: Final = 30.0
@@ -54,10 +56,11 @@ class HandedOver:
 
 @final
 class Parked:
-    """One reply body waiting for ``internal.conduit.take``: bytes, or a :class:`HandedOver`
-    stream of ``media_type``."""
+    """One reply body waiting for ``internal.conduit.take``: bytes, a :class:`HandedOver`
+    stream of ``media_type``, or a handler's stream sent from its file
+    (``ByteStream.file``), handed over unread."""
 
-    def __init__(self, body: bytes | HandedOver, media_type: str) -> None:
+    def __init__(self, body: bytes | HandedOver | ByteStream, media_type: str) -> None:
         self.body = body
         self.media_type = media_type
         self.taken = anyio.Event()
@@ -102,5 +105,10 @@ class BulkReplies:
         """Forget ``ticket`` unless it was taken, closing its stream."""
         if self._parked.get(ticket) is parked:
             del self._parked[ticket]
-            if isinstance(parked.body, HandedOver):
-                await parked.body.aclose()
+            body = parked.body
+            if isinstance(body, HandedOver):
+                await body.aclose()
+            elif isinstance(body, ByteStream) and body.file is not None:
+                # What a transport sending from the file closes (ByteStream.file).
+                with anyio.CancelScope(shield=True):
+                    await body.file.aclose()

@@ -36,6 +36,7 @@ from oro_conduit.codec import OptionValue
 from oro_conduit.connection import Client, StreamCredit
 from oro_conduit.outside import SOCKET_TOKEN, with_socket_token
 from oro_framework import (
+    ByteStream,
     Host,
     InvalidArgumentError,
     IPCError,
@@ -288,21 +289,23 @@ async def _send_stream(
             request.id, request.token, status=wire.status, type=wire.media_type, stream="start"
         )
         first: bytes | None = None
-        if handover is not None:
-            # A stream whose first chunk is already past the limit (fs.readFile's are 1 MiB) is
-            # handed over whole, before `start`: the page then reads fetch's own body, where a
-            # stream begun on the socket and continued over fetch is piped through JavaScript
-            # (64 MiB: ~60 ms more).
+        if handover is not None and isinstance(wire.stream, ByteStream):
+            # A file's stream past the limit (ByteStream.file: known length) is handed over
+            # unread, before `start`: the take is then answered as fetch answers the call
+            # itself (Content-Length, sent from the file by sendfile), not chunk by chunk
+            # through Python; dropped, its file is closed. One whose first chunk is already
+            # past the limit is handed over whole too: the page then reads fetch's own body,
+            # where a stream begun on the socket and continued over fetch is piped through
+            # JavaScript (64 MiB: ~60 ms more).
+            known = wire.length
+            if wire.file is not None and known is not None and known > handover.limit:
+                handed_over = True
+                await _hand_over_whole(sending, credit, handover, wire.stream)
+                return
             first = await anext(chunks, None)
             if first is not None and len(first) > handover.limit:
                 handed_over = True
-                if client.credits.get(request.id) is credit:
-                    client.credits.pop(request.id, None)
-                whole = Parked(HandedOver(first, chunks), wire.media_type)
-                options = _frame_options(
-                    request.id, request.token, status=wire.status, type=wire.media_type
-                )
-                await _hand_over(client, handover.replies, whole, options, digest=digest)
+                await _hand_over_whole(sending, credit, handover, HandedOver(first, chunks))
                 return
         await client.send(start, digest=digest)
         sending.started = True
@@ -334,6 +337,21 @@ async def _send_stream(
             client.credits.pop(request.id, None)
         if not handed_over:
             await _close(chunks)
+
+
+async def _hand_over_whole(
+    sending: _StreamSend,
+    credit: StreamCredit | None,
+    handover: Handover,
+    body: ByteStream | HandedOver,
+) -> None:
+    """Hand a stream over to fetch before its ``start`` frame: one frame with its ticket."""
+    client, request, wire = sending.client, sending.request, sending.wire
+    if client.credits.get(request.id) is credit:
+        client.credits.pop(request.id, None)
+    options = _frame_options(request.id, request.token, status=wire.status, type=wire.media_type)
+    parked = Parked(body, wire.media_type)
+    await _hand_over(client, handover.replies, parked, options, digest=sending.digest)
 
 
 async def _close(chunks: AsyncGenerator[bytes, None]) -> None:

@@ -54,7 +54,7 @@ async def take(request: Request) -> bytes | ByteStream:
     parked = request.host.stash[STATE].bulk.take(ticket)
     if parked is None:
         raise NotFoundError("No Conduit reply body for this ticket (taken, or expired)")
-    if isinstance(parked.body, bytes):
+    if isinstance(parked.body, bytes | ByteStream):
         return parked.body
     return ByteStream(parked.body, parked.media_type)
 

@@ -54,7 +54,7 @@ async def read_file(request: Request) -> bytes | ByteStream:
     chunks = FileChunks(fs, file, path, budget, size)
     fs.streams.add(chunks)
     # Of known size, the HTTP bridge sends it straight from the file (sendfile) as a static
-    # file goes; the Conduit reads the chunks.
+    # file goes; the Conduit hands it over to fetch unread (bulk=), or reads the chunks.
     return ByteStream(chunks, length=size, file=None if size is None else chunks)
 
 
