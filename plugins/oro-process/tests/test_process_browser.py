@@ -40,7 +40,7 @@ MIB = 1024 * 1024
 
 HELD_BACK_BOUND = loopback_buffer_bound() + 8 * MIB
 """What a child may have written beyond what the page took while the page does not read: the
-pipe (64 KiB), the host's chunk, the Conduit's stream credit (1 MiB) or, when the stream is a
+pipe (512 KiB), the host's chunk, the Conduit's stream credit (1 MiB) or, when the stream is a
 fetch body, the loopback connection's socket buffers (which the kernel grows up to these
 maxima) and Chromium's own. Without backpressure the child never stalls at all."""
 
