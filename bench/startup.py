@@ -24,8 +24,8 @@ The profile, on stderr after the table (stdout is the table alone): one more ``o
 --headless`` with ``ORO_TRACE_STARTUP=1`` and ``ORO_TRACE_PLUGINS=1``, each phase it reports
 (``oro_framework.host.tracing.startup``) in ms from spawn, as this process read the line, and
 the slowest plugin hooks of that run; then the
-same for ``oro run --webview system`` on a virtual display (Xvfb), up to the main window's page
-calling ``window.ready``, when WebKitGTK and Xvfb are installed.
+same for ``oro run --webview system`` and ``--webview qt`` on a virtual display (Xvfb), up to the
+main window's page calling ``window.ready``, for each engine installed (and Xvfb).
 """
 
 from __future__ import annotations
@@ -174,8 +174,9 @@ def _window_profile(app: Path) -> None:
     from oro_framework.gui.engines import probe_engine
     from oro_framework.testing import virtual_display
 
-    if not probe_engine("system").available:
-        print("\n(no window profile: WebKitGTK is not installed)", file=sys.stderr)
+    engines = [name for name in ("system", "qt") if probe_engine(name).available]
+    if not engines:
+        print("\n(no window profile: no web engine is installed)", file=sys.stderr)
         return
     try:
         with virtual_display() as display:
@@ -186,7 +187,8 @@ def _window_profile(app: Path) -> None:
                 "ORO_APPLICATION_SINGLE_INSTANCE": "false",
             }
             ready = ("window ready", "oro: window 0 ready")
-            _profile([ORO, "run", ".", "--webview", "system"], app, ready, environ)
+            for engine in engines:
+                _profile([ORO, "run", ".", "--webview", engine], app, ready, environ)
     except RuntimeError as error:  # no Xvfb
         print(f"\n(no window profile: {error})", file=sys.stderr)
 

@@ -1,5 +1,8 @@
-// Loaded first, as a classic script: an error no panel caught (a module that failed to load, a
+// Run first of the page's scripts (a deferred classic script runs before the module scripts
+// after it, in document order): an error no panel caught (a module that failed to load, a
 // rejected promise nobody awaited) shows on the first screen instead of leaving a panel at "–".
+// Deferred, not parser-blocking: fetched beside the page's modules from the host's one loop, a
+// blocking script held WebKitGTK's first paint back by ~0.1 s (bench/engines.py).
 // The showcase's tests read this line too.
 
 function reportUncaught (error) {
