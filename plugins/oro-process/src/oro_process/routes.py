@@ -37,10 +37,11 @@ __all__ = ["CHUNK_BYTES", "ROUTES"]
 
 CHUNK_BYTES: Final = 512 * 1024
 """The most one output chunk holds. A child writing fast fills its pipe (as large:
-:data:`.pipes.PIPE_BYTES`) while the last chunk travels, so a read takes this much: one frame per 512 KiB
-instead of one per 64 KiB, whose fixed cost (a frame, an await, a page's ``data`` event) made a
-16 MiB output arrive at a sixth of the pipe's speed (bench/process.py). Not 1 MiB: a frame
-with its header would then pass the 1 MiB message limit of common WebSocket clients."""
+:data:`.pipes.PIPE_BYTES`) while the last chunk travels, so a read takes this much: one frame
+per 512 KiB instead of one per 64 KiB, whose fixed cost (a frame, an await, a page's ``data``
+event) made a 16 MiB output arrive at a sixth of the pipe's speed (bench/process.py). Not
+1 MiB: a frame with its header would then pass the 1 MiB message limit of common WebSocket
+clients."""
 _LONG: Final = 30 * 24 * 3600.0
 """Seconds ``wait``, ``exec`` and ``write`` may take: as long as the child runs (the page
 cancels them when it goes away)."""
