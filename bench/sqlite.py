@@ -221,7 +221,7 @@ def python_insert(rows: int) -> float:
 
 
 def row(case: str, ours: str, base: str, ratio: float, bound: str | None) -> None:
-    print(f"{case:<38}{ours:>16}{base:>16}{ratio:>8.3g}{goal(bound)}")
+    print(f"{case:<38}{ours:>16}{base:>16} {ratio:>9.3g}{goal(bound)}")
 
 
 def serve() -> None:
@@ -301,7 +301,7 @@ def measure(page: Any, raw_url: str, http_url: str, count: int, rows: int, table
     def ours(mode: str, size: int, conduit: bool = True) -> Any:
         return page.evaluate(PAGE, [mode, count, size, BATCH, TEXT, conduit])
 
-    print(f"{'case':<38}{'ours':>16}{'baseline':>16}{'ratio':>8}{'goal':>{GOAL_WIDTH}}")
+    print(f"{'case':<38}{'ours':>16}{'baseline':>16}{'ratio':>10}{'goal':>{GOAL_WIDTH}}")
     base = statistics.median(python_select(count))
     for label, mode, conduit in (
         ("sync", "sync", True),
