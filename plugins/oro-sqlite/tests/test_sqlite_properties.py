@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import math
 import os
 from collections.abc import Callable, Iterator
@@ -20,6 +21,7 @@ from anyio.from_thread import start_blocking_portal
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from oro_sqlite.errors import SQLiteError
+from oro_sqlite.results import ExecResult
 from oro_sqlite.sql import statements
 from oro_sqlite.state import STATE
 
@@ -386,3 +388,27 @@ def test_statements_cut_where_sqlite3_complete_does(fragments: list[str]) -> Non
     for piece in reference:
         if piece not in ours:
             assert statements(piece) == [], piece
+
+
+@given(
+    columns=st.lists(st.text(max_size=30), max_size=6),
+    kinds=st.data(),
+    changes=st.integers(min_value=0, max_value=2**63 - 1),
+    rowid=INT64,
+)
+def test_an_answers_header_as_json_is_its_header(
+    columns: list[str], kinds: st.DataObject, changes: int, rowid: int
+) -> None:
+    # header_json writes the header by hand (its columns' part cached) for execBinary's answer;
+    # header() is the one description: the two must read the same.
+    types = kinds.draw(
+        st.lists(
+            st.sampled_from(["null", "integer", "float", "text", "blob"]),
+            min_size=len(columns),
+            max_size=len(columns),
+        )
+    )
+    result = ExecResult([], columns, types, changes, rowid)
+
+    assert json.loads(result.header_json()) == result.header()
+    assert json.loads(result.header_json()) == result.header()  # cached the second time
