@@ -100,10 +100,25 @@ while os.getppid() == int(sys.argv[1]):  # ends with the bench, even one killed
 """
 
 
+def start_busy(count: int) -> list[subprocess.Popen[bytes]]:
+    """``count`` busy processes (a core each, at the bench's priority); end them with
+    :func:`stop_busy`, or they end once this process has."""
+    return [
+        subprocess.Popen([sys.executable, "-c", _BUSY_LOOP, str(os.getpid())]) for _ in range(count)
+    ]
+
+
+def stop_busy(processes: list[subprocess.Popen[bytes]]) -> None:
+    """End what :func:`start_busy` started."""
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
 def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
-    """``parser``'s arguments with ``--load N`` added: with it, ``N`` busy processes (one core
-    each, at the bench's priority) run from here until the bench ends, so that every row, ours
-    and its floor alike, is measured on a loaded machine (a user's is rarely idle)."""
+    """``parser``'s arguments with ``--load N`` added: with it, ``N`` busy processes run from
+    here until the bench ends, so that every row, ours and its floor alike, is measured on a
+    loaded machine (a user's is rarely idle)."""
     parser.add_argument(
         "--load",
         type=int,
@@ -113,19 +128,9 @@ def parse_arguments(parser: argparse.ArgumentParser) -> argparse.Namespace:
     )
     arguments = parser.parse_args()
     if arguments.load > 0:
-        busy = [
-            subprocess.Popen([sys.executable, "-c", _BUSY_LOOP, str(os.getpid())])
-            for _ in range(arguments.load)
-        ]
-        atexit.register(_stop, busy)
+        atexit.register(stop_busy, start_busy(arguments.load))
         print(f"{arguments.load} busy processes run beside this bench", file=sys.stderr)
     return arguments
-
-
-def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        process.kill()
-        process.wait()
 
 
 def p50_p99(times: list[float]) -> tuple[float, float]:

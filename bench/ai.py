@@ -41,7 +41,7 @@ p50 ÷ direct (goal <= 1.1), each the median of the pairs' own ratios (a busy ma
 comes and goes; a pair's two runs share it).
 
 Loaded row (issue 75): one answer (``max_tokens`` long, no stop) from ``oro-ai shipped`` while a
-busy loop (``sh -c 'while :; do :; done'``) holds one core, against the same answer on a quiet
+busy process (bench/_shared.py's ``start_busy``) holds one core, against the same answer on a quiet
 machine, alternating over the rounds; ``ratio_of`` ``time/quiet``: the loaded answer's time per
 token ÷ the quiet one's (goal <= 2: the default thread count gives way to the other program).
 
@@ -66,7 +66,7 @@ from typing import Any
 import httpx
 import openai
 import oro_ai.plugin
-from _shared import GOAL_WIDTH, goal, parse_arguments
+from _shared import GOAL_WIDTH, goal, parse_arguments, start_busy, stop_busy
 from oro_ai.models import default_model_file
 
 from oro_framework.testing import served_app
@@ -91,8 +91,6 @@ UPSTREAM_SCENARIOS = SCENARIOS
 """Issue 78: the relay at 8 streams too, where a busy host would first fall behind."""
 LOADED_GOAL = "<=2"
 """Issue 75's target: an answer with one core taken by another program, against quiet."""
-BUSY_LOOP = ("sh", "-c", "while :; do :; done")
-
 PROMPTS = [
     "Write a short story about a lighthouse keeper and a storm.",
     "Explain how a bicycle works to a ten year old.",
@@ -347,16 +345,14 @@ def _loaded_rows(model: str, max_tokens: int, rounds: int) -> tuple[Result, Resu
     with _host({}) as (url, headers):
         for round_index in range(rounds):
             for busy in (False, True) if round_index % 2 == 0 else (True, False):
-                spinner = subprocess.Popen(BUSY_LOOP) if busy else None
+                spinner = start_busy(1 if busy else 0)
                 try:
-                    if spinner is not None:
+                    if busy:
                         # The host measures the other programs' load while it waits for work.
                         time.sleep(1.5)
                     rate, times, _ = asyncio.run(_scenario(url, headers, model, 1, max_tokens))
                 finally:
-                    if spinner is not None:
-                        spinner.kill()
-                        spinner.wait()
+                    stop_busy(spinner)
                 rates[busy].append(rate)
                 ttfts[busy] += times
 
