@@ -289,7 +289,7 @@ async def _send_stream(
             request.id, request.token, status=wire.status, type=wire.media_type, stream="start"
         )
         first: bytes | None = None
-        if handover is not None and isinstance(wire.stream, ByteStream):
+        if handover is not None:
             # A file's stream past the limit (ByteStream.file: known length) is handed over
             # unread, before `start`: the take is then answered as fetch answers the call
             # itself (Content-Length, sent from the file by sendfile), not chunk by chunk
@@ -297,10 +297,10 @@ async def _send_stream(
             # past the limit is handed over whole too: the page then reads fetch's own body,
             # where a stream begun on the socket and continued over fetch is piped through
             # JavaScript (64 MiB: ~60 ms more).
-            known = wire.length
-            if wire.file is not None and known is not None and known > handover.limit:
+            stream, known = wire.stream, wire.length or 0
+            if isinstance(stream, ByteStream) and wire.file is not None and known > handover.limit:
                 handed_over = True
-                await _hand_over_whole(sending, credit, handover, wire.stream)
+                await _hand_over_whole(sending, credit, handover, stream)
                 return
             first = await anext(chunks, None)
             if first is not None and len(first) > handover.limit:
